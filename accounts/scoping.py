@@ -1,0 +1,62 @@
+"""The one scoping rule: which projects a user may see.
+
+Every selector that reads project data (projects, plans, reports, tickets, exports) filters
+with `project_scope_q(user, prefix)`, so the rule lives here and nowhere else.
+
+- office, leader, statistics, admin (and city-level units): every project;
+- county / district / zone / town units: projects located in their subtree
+  (by county or town) or reported by a unit in it;
+- departments: projects they are responsible for (责任单位) or report;
+- enterprises: their own projects (as construction unit, by org or credit code);
+- a user without organisation or role: nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from .choices import OrgKind
+
+NOTHING = Q(pk__in=[])
+
+
+def _p(prefix: str, name: str) -> str:
+    return f"{prefix}__{name}" if prefix else name
+
+
+def project_scope_q(user, prefix: str = "") -> Q:
+    if not getattr(user, "is_authenticated", False):
+        return NOTHING
+    if user.sees_all_projects:
+        return Q()
+    org = user.organisation
+    if org is None or not user.role_codes:
+        return NOTHING
+    if org.kind == OrgKind.CITY:
+        return Q()
+    under = org.path
+    if org.kind == OrgKind.DEPARTMENT:
+        return Q(**{_p(prefix, "department__path__startswith"): under}) | Q(
+            **{_p(prefix, "reporting_unit__path__startswith"): under}
+        )
+    if org.kind == OrgKind.ENTERPRISE:
+        q = Q(**{_p(prefix, "enterprise"): org}) | Q(**{_p(prefix, "reporting_unit"): org})
+        if org.credit_code:
+            q |= Q(**{_p(prefix, "credit_code"): org.credit_code})
+        return q
+    return (
+        Q(**{_p(prefix, "county__path__startswith"): under})
+        | Q(**{_p(prefix, "town__path__startswith"): under})
+        | Q(**{_p(prefix, "reporting_unit__path__startswith"): under})
+    )
+
+
+def organisation_scope_q(user, prefix: str = "") -> Q:
+    """Organisations a user may pick or see as units (its own subtree; everything for city-wide roles)."""
+    if not getattr(user, "is_authenticated", False):
+        return NOTHING
+    if user.sees_all_projects or (user.organisation and user.organisation.kind == OrgKind.CITY):
+        return Q()
+    if user.organisation is None:
+        return NOTHING
+    return Q(**{_p(prefix, "path__startswith"): user.organisation.path})

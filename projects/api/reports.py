@@ -1,0 +1,2 @@
+def register(router):
+    """Add this area's viewsets to the API router."""

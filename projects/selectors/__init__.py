@@ -1,0 +1,21 @@
+"""Every non-trivial read of project data, already scoped to the user."""
+
+from .projects import (
+    ProjectTotals,
+    approval_kinds,
+    home_summary,
+    project_get_for_user,
+    project_list,
+    project_totals,
+    projects_for_user,
+)
+
+__all__ = [
+    "ProjectTotals",
+    "approval_kinds",
+    "home_summary",
+    "project_get_for_user",
+    "project_list",
+    "project_totals",
+    "projects_for_user",
+]

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from accounts.scoping import project_scope_q
+
+from ..choices import Stage
+from ..filters import ProjectFilterSet, current_year
+from ..models import AnnualPlan, Approval, ApprovalKind, Project, StageChange
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def projects_for_user(user):
+    """The base queryset of every project read: only what `user` may see."""
+    return Project.objects.filter(project_scope_q(user))
+
+
+def _with_annual_plan(queryset, year: int):
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year)
+    return queryset.annotate(
+        annual_planned=Subquery(plan.values("planned_investment")[:1], output_field=MONEY),
+        annual_is_new=Subquery(plan.values("is_new")[:1]),
+    )
+
+
+def project_list(*, user, filters=None, request=None):
+    """`(filterset, queryset)`: the scoped, filtered, annotated and ordered project list.
+
+    The same FilterSet serves the HTML list and the API. The queryset's rows carry
+    `annual_planned` / `annual_is_new` for the filter year (default: this year).
+    """
+    base = projects_for_user(user)
+    filterset = ProjectFilterSet(filters or {}, queryset=base, request=request)
+    qs = filterset.qs if filterset.is_valid() else base.none()
+    year = filterset.plan_year if filterset.is_valid() else current_year()
+    qs = _with_annual_plan(qs, year).select_related("county", "town", "department", "liaison_leader")
+    if not (filters or {}).get("ordering"):
+        qs = qs.order_by("-id")
+    return filterset, qs
+
+
+@dataclass(frozen=True)
+class ProjectTotals:
+    count: int
+    total_investment: Decimal
+    annual_planned: Decimal
+    year: int
+
+
+def project_totals(queryset, year: int) -> ProjectTotals:
+    """Count, 总投资 and 年度计划 of a (filtered) project set, in two queries."""
+    ids = queryset.order_by().values("pk")
+    head = Project.objects.filter(pk__in=ids).aggregate(
+        n=Count("pk"), total=Coalesce(Sum("total_investment"), Value(ZERO), output_field=MONEY)
+    )
+    plan = AnnualPlan.objects.filter(project__in=ids, year=year).aggregate(
+        total=Coalesce(Sum("planned_investment"), Value(ZERO), output_field=MONEY)
+    )
+    return ProjectTotals(count=head["n"], total_investment=head["total"], annual_planned=plan["total"], year=year)
+
+
+def approval_kinds():
+    return ApprovalKind.objects.filter(is_active=True)
+
+
+def project_get_for_user(*, user, pk, for_update: bool = False) -> Project:
+    """One project with everything the dossier shows; 404 when out of scope (no existence leak)."""
+    qs = projects_for_user(user).select_related(
+        "county", "town", "department", "reporting_unit", "enterprise", "liaison_leader", "created_by"
+    ).prefetch_related(
+        Prefetch("annual_plans", queryset=AnnualPlan.objects.order_by("-year")),
+        Prefetch("approvals", queryset=Approval.objects.select_related("kind").order_by("kind__sort_order")),
+        Prefetch("stage_changes", queryset=StageChange.objects.select_related("actor").order_by("at", "id")),
+    )
+    try:
+        return qs.get(pk=pk)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise Http404("项目不存在或不在您的管辖范围内。") from None
+
+
+def home_summary(*, user) -> dict:
+    """What each role's start page shows: the size of its world, split by stage."""
+    qs = projects_for_user(user)
+    by_stage = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
+    totals = project_totals(qs, current_year())
+    return {
+        "totals": totals,
+        "by_stage": [(s.value, s.label, by_stage.get(s.value, 0)) for s in Stage],
+    }

@@ -1,0 +1,113 @@
+"""The one way a project changes stage (DOMAIN §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import audit
+from accounts.choices import AuditAction
+
+from .. import permissions
+from ..choices import STAGE_ORDER, STAGE_REQUIRED_DATE, Stage
+from ..exceptions import TransitionError
+from ..models import Project, StageChange
+from .projects import _check_in_scope
+
+
+def _is_step_forward(current: str, target: str) -> bool:
+    if current in STAGE_ORDER and target in STAGE_ORDER:
+        return STAGE_ORDER.index(target) == STAGE_ORDER.index(current) + 1
+    return False
+
+
+def allowed_transitions(user, project: Project) -> list[tuple[str, str, bool]]:
+    """`(stage, label, needs_office)` the user may pick for `project`, for the stage-action menu."""
+    if not permissions.can_transition_project(user, project):
+        return []
+    office = permissions.can_force_transition(user)
+    result = []
+    for stage in Stage:
+        if stage == project.stage:
+            continue
+        ordinary = (
+            _is_step_forward(project.stage, stage)
+            or stage in (Stage.SUSPENDED, Stage.CANCELLED) and project.stage != Stage.CANCELLED
+            or project.stage == Stage.SUSPENDED and stage == project.stage_before_suspension
+        )
+        if ordinary or office:
+            result.append((stage.value, stage.label, not ordinary))
+    return result
+
+
+@transaction.atomic
+def project_transition(
+    *, actor, project: Project, to: str, reason: str = "", effective_date: dt.date | None = None
+) -> Project:
+    """Move `project` to stage `to`, enforcing the guards and writing a history row.
+
+    `effective_date` fills the date the target stage needs (actual start / completion / operation)
+    when the project does not carry it yet. Already in `to`: nothing happens.
+    """
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    _check_in_scope(actor, locked)
+    if not permissions.can_transition_project(actor, locked):
+        raise PermissionDenied("您没有变更项目阶段的权限。")
+    try:
+        target = Stage(to)
+    except ValueError:
+        raise TransitionError(f"未知的项目阶段：{to}") from None
+    current = locked.stage
+    if current == target:
+        return locked
+    reason = (reason or "").strip()
+
+    if target in (Stage.SUSPENDED, Stage.CANCELLED):
+        if current == Stage.CANCELLED and not permissions.can_force_transition(actor):
+            raise TransitionError("项目已终止，只有专班办公室可以调整。")
+        if not reason:
+            raise TransitionError(f"{target.label}项目须填写原因。")
+    else:
+        resuming = current == Stage.SUSPENDED and target == locked.stage_before_suspension
+        ordinary = _is_step_forward(current, target) or resuming
+        if not ordinary:
+            if not permissions.can_force_transition(actor):
+                raise TransitionError(
+                    f"项目不能从“{Stage(current).label}”直接变更为“{target.label}”：跨阶段或退回须由专班办公室办理。"
+                )
+            if not reason:
+                raise TransitionError("跨阶段或退回阶段须填写原因。")
+
+    before = audit.snapshot(locked)
+    required = STAGE_REQUIRED_DATE.get(target)
+    if required:
+        field, label = required
+        if effective_date and not getattr(locked, field):
+            setattr(locked, field, effective_date)
+        value = getattr(locked, field)
+        if not value:
+            raise TransitionError(f"变更为“{target.label}”须填写{label}。")
+        if value > timezone.localdate():
+            raise TransitionError(f"{label}不能晚于今天。")
+    if target == Stage.SUSPENDED:
+        locked.stage_before_suspension = current
+    elif current == Stage.SUSPENDED:
+        locked.stage_before_suspension = ""
+    locked.stage_reason = reason if target in (Stage.SUSPENDED, Stage.CANCELLED) else ""
+    locked.stage = target
+    locked.full_clean()
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.save()
+    StageChange.objects.create(
+        project=locked, from_stage=current, to_stage=target, actor=actor, reason=reason,
+        effective_date=getattr(locked, required[0]) if required else None,
+    )
+    audit.record(
+        actor=actor, action=AuditAction.TRANSITION, instance=locked,
+        changes=audit.diff(before, audit.snapshot(locked)), message=reason,
+    )
+    return locked

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import audit
+from accounts.choices import AuditAction
+from accounts.scoping import project_scope_q
+
+from .. import permissions
+from ..exceptions import ConflictError
+from ..models import AnnualPlan, Approval, Project
+
+
+def _check_in_scope(actor, project: Project) -> None:
+    """Writes on a project need it to be within the actor's scope (also for newly built ones)."""
+    if not Project.objects.filter(project_scope_q(actor), pk=project.pk).exists():
+        raise PermissionDenied("该项目不在您的管辖范围内。")
+
+
+def check_new_project_scope(actor, project: Project) -> None:
+    """A new project must fall within the actor's own scope (a county reporter cannot file for another county)."""
+    if actor.sees_all_projects:
+        return
+    org = actor.organisation
+    if org is None:
+        raise PermissionDenied("您的账号未关联单位，不能新建项目。")
+    related = [project.county, project.town, project.department, project.reporting_unit, project.enterprise]
+    if not any(o is not None and o.path.startswith(org.path) for o in related):
+        raise PermissionDenied("只能新建本单位管辖范围内的项目。")
+
+
+@transaction.atomic
+def project_create(*, actor, project: Project, annual_plans=(), batch: str = "") -> Project:
+    if not permissions.can_create_project(actor):
+        raise PermissionDenied("您没有新建项目的权限。")
+    if not project.reporting_unit_id:
+        project.reporting_unit_id = project.county_id
+    check_new_project_scope(actor, project)
+    project.full_clean()
+    now = timezone.now()
+    project.created_at = project.updated_at = now
+    project.created_by = actor
+    project.save()
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=project, changes=audit.diff({}, audit.snapshot(project)),
+                 batch=batch)
+    from ..models import StageChange
+
+    StageChange.objects.create(project=project, from_stage="", to_stage=project.stage, actor=actor, reason="新建项目")
+    for plan in annual_plans:
+        plan.project = project
+        annual_plan_save(actor=actor, plan=plan, batch=batch)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, data: dict, expected_version: int | None = None,
+                   batch: str = "") -> Project:
+    """Apply `data` (field → value) to `project`. Stage and stage dates change only via `project_transition`."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    _check_in_scope(actor, locked)
+    if not permissions.can_edit_project(actor, locked):
+        raise PermissionDenied("您没有修改该项目的权限。")
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError()
+    forbidden = {"stage", "stage_before_suspension", "stage_reason", "version", "created_by", "created_at"}
+    if forbidden & data.keys():
+        raise ValidationError("项目阶段只能通过阶段变更操作修改。")
+    before = audit.snapshot(locked)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    if not locked.reporting_unit_id:
+        locked.reporting_unit_id = locked.county_id
+    locked.full_clean()
+    changes = audit.diff(before, audit.snapshot(locked))
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.save()
+    audit.record(actor=actor, action=AuditAction.UPDATE, instance=locked, changes=changes, batch=batch)
+    return locked
+
+
+@transaction.atomic
+def annual_plan_save(*, actor, plan: AnnualPlan, batch: str = "") -> AnnualPlan:
+    _check_in_scope(actor, plan.project)
+    if not permissions.can_edit_project(actor, plan.project):
+        raise PermissionDenied("您没有修改该项目的权限。")
+    existing = AnnualPlan.objects.select_for_update().filter(project=plan.project, year=plan.year).first()
+    if existing is not None and plan.pk is None:
+        plan.pk = existing.pk
+    before = audit.snapshot(existing) if existing else {}
+    plan.full_clean(validate_unique=plan.pk is None)
+    after = audit.snapshot(plan)
+    changes = audit.diff(before, after)
+    if existing and not changes:
+        return existing
+    plan.save()
+    audit.record(actor=actor, action=AuditAction.UPDATE if existing else AuditAction.CREATE, instance=plan,
+                 changes=changes, root=plan.project, batch=batch)
+    return plan
+
+
+@transaction.atomic
+def annual_plan_delete(*, actor, plan: AnnualPlan) -> None:
+    _check_in_scope(actor, plan.project)
+    if not permissions.can_edit_project(actor, plan.project):
+        raise PermissionDenied("您没有修改该项目的权限。")
+    audit.record(actor=actor, action=AuditAction.DELETE, instance=plan, changes=audit.diff(audit.snapshot(plan), {}),
+                 root=plan.project)
+    plan.delete()
+
+
+@transaction.atomic
+def approval_save(*, actor, approval: Approval) -> Approval:
+    _check_in_scope(actor, approval.project)
+    if not permissions.can_edit_project(actor, approval.project):
+        raise PermissionDenied("您没有修改该项目的权限。")
+    existing = Approval.objects.select_for_update().filter(project=approval.project, kind=approval.kind).first()
+    if existing is not None and approval.pk is None:
+        approval.pk = existing.pk
+    before = audit.snapshot(existing) if existing else {}
+    approval.full_clean(validate_unique=approval.pk is None)
+    changes = audit.diff(before, audit.snapshot(approval))
+    if existing and not changes:
+        return existing
+    approval.save()
+    audit.record(actor=actor, action=AuditAction.UPDATE if existing else AuditAction.CREATE, instance=approval,
+                 changes=changes, root=approval.project)
+    return approval
+
+
+@transaction.atomic
+def approval_delete(*, actor, approval: Approval) -> None:
+    _check_in_scope(actor, approval.project)
+    if not permissions.can_edit_project(actor, approval.project):
+        raise PermissionDenied("您没有修改该项目的权限。")
+    audit.record(actor=actor, action=AuditAction.DELETE, instance=approval,
+                 changes=audit.diff(audit.snapshot(approval), {}), root=approval.project)
+    approval.delete()

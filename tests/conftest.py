@@ -1,0 +1,44 @@
+import os
+
+import pytest
+from django.db import connection
+
+from tests.factories import World
+
+# `.ci/run` sets XMGJ_REQUIRE_SERVICES=1: then a test that would skip for want of PostgreSQL,
+# Redis or a browser fails instead, so CI can never go green by skipping.
+REQUIRE_SERVICES = os.environ.get("XMGJ_REQUIRE_SERVICES") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.longrepr = f"XMGJ_REQUIRE_SERVICES=1 forbids skipping: {reason}"
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.fixture
+def postgres_only(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (the default test database is SQLite)")
+
+
+@pytest.fixture
+def client_for(client, world):
+    """`client_for("zezhou")` → the test client logged in as that persona (None = anonymous)."""
+
+    def login(username):
+        client.logout()
+        if username:
+            client.force_login(world[username])
+        return client
+
+    return login
