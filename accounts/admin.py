@@ -36,7 +36,10 @@ class UserAdmin(BaseUserAdmin):
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "organisation", "roles")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "password1", "password2", "organisation", "roles")},
+        ),
     )
 
     @admin.display(description="角色")

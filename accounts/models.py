@@ -65,7 +65,12 @@ class Role(models.Model):
 
 class User(AbstractUser):
     organisation = models.ForeignKey(
-        Organisation, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Organisation,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="users")
     full_name = models.CharField("姓名", max_length=50, blank=True)

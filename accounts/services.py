@@ -26,7 +26,9 @@ def organisation_save(*, actor, organisation: Organisation) -> Organisation:
             node = node.parent
     creating = organisation.pk is None
     before = {} if creating else audit.snapshot(Organisation.objects.get(pk=organisation.pk))
-    old_path = None if creating else Organisation.objects.values_list("path", flat=True).get(pk=organisation.pk)
+    old_path = (
+        None if creating else Organisation.objects.values_list("path", flat=True).get(pk=organisation.pk)
+    )
     organisation.save()
     new_path = _compute_path(organisation)
     if new_path != organisation.path:
@@ -35,7 +37,7 @@ def organisation_save(*, actor, organisation: Organisation) -> Organisation:
         if old_path and old_path != "/":
             # Move the subtree with its root.
             for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk):
-                Organisation.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+                Organisation.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
     audit.record(
         actor=actor,
         action=AuditAction.CREATE if creating else AuditAction.UPDATE,

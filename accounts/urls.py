@@ -10,7 +10,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -18,7 +20,8 @@ urlpatterns = [
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", form_class=PasswordChangeForm,
+            template_name="accounts/password_change.html",
+            form_class=PasswordChangeForm,
             success_url="/accounts/password/done/",
         ),
         name="password_change",

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import AnnualPlan, Approval, ApprovalKind, ImportBatch, Leader, MonthlyReport, Project, StageChange
+from .models import (
+    AnnualPlan,
+    Approval,
+    ApprovalKind,
+    ImportBatch,
+    Leader,
+    MonthlyReport,
+    Project,
+    StageChange,
+)
 
 
 @admin.register(ApprovalKind)

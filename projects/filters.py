@@ -45,7 +45,8 @@ class ProjectFilterSet(df.FilterSet):
     stage = df.MultipleChoiceFilter(choices=Stage.choices, label="阶段")
     key_level = df.ChoiceFilter(
         choices=[(v, label) for v, label in KeyLevel.choices if v] + [("any", "任一重点级别")],
-        method="filter_key_level", label="重点级别",
+        method="filter_key_level",
+        label="重点级别",
     )
     industry = df.ChoiceFilter(choices=Industry.choices, label="行业")
     flag = df.MultipleChoiceFilter(choices=FLAG_FIELDS, method="filter_flags", label="项目类别")
@@ -53,13 +54,26 @@ class ProjectFilterSet(df.FilterSet):
     new_or_continuing = df.ChoiceFilter(
         choices=[("new", "新开工"), ("continuing", "续建")], method="filter_new", label="新开工/续建"
     )
-    min_investment = df.NumberFilter(field_name="total_investment", lookup_expr="gte", label="总投资不低于（万元）")
+    min_investment = df.NumberFilter(
+        field_name="total_investment", lookup_expr="gte", label="总投资不低于（万元）"
+    )
     ordering = df.OrderingFilter(fields=ORDERING_FIELDS, label="排序")
 
     class Meta:
         model = Project
-        fields = ["search", "county", "town", "department", "stage", "key_level", "industry", "flag", "year",
-                  "new_or_continuing", "min_investment"]
+        fields = [
+            "search",
+            "county",
+            "town",
+            "department",
+            "stage",
+            "key_level",
+            "industry",
+            "flag",
+            "year",
+            "new_or_continuing",
+            "min_investment",
+        ]
 
     def filter_search(self, queryset, name, value):
         # `contains`, not `icontains`: Chinese has no case, and LIKE on the raw column can use the
@@ -67,7 +81,9 @@ class ProjectFilterSet(df.FilterSet):
         terms = value.split()
         for term in terms:
             queryset = queryset.filter(
-                Q(name__contains=term) | Q(code__contains=term.upper()) | Q(construction_unit__contains=term)
+                Q(name__contains=term)
+                | Q(code__contains=term.upper())
+                | Q(construction_unit__contains=term)
                 | Q(credit_code=term.upper())
             )
         return queryset
@@ -94,5 +110,7 @@ class ProjectFilterSet(df.FilterSet):
         return queryset.filter(Exists(AnnualPlan.objects.filter(project=OuterRef("pk"), year=int(value))))
 
     def filter_new(self, queryset, name, value):
-        plans = AnnualPlan.objects.filter(project=OuterRef("pk"), year=self.plan_year, is_new=(value == "new"))
+        plans = AnnualPlan.objects.filter(
+            project=OuterRef("pk"), year=self.plan_year, is_new=(value == "new")
+        )
         return queryset.filter(Exists(plans))

@@ -18,7 +18,12 @@ def is_office(user) -> bool:
 
 
 def can_create_project(user) -> bool:
-    return user.is_authenticated and user.organisation_id is not None and user.has_role(*WRITERS) or is_office(user)
+    return (
+        user.is_authenticated
+        and user.organisation_id is not None
+        and user.has_role(*WRITERS)
+        or is_office(user)
+    )
 
 
 def can_edit_project(user, project) -> bool:

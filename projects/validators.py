@@ -27,7 +27,9 @@ def normalise_credit_code(value: str) -> str:
 def validate_credit_code(value: str) -> None:
     code = normalise_credit_code(value)
     if len(code) != 18:
-        raise ValidationError("统一社会信用代码应为18位，当前为%(n)d位。", code="credit_length", params={"n": len(code)})
+        raise ValidationError(
+            "统一社会信用代码应为18位，当前为%(n)d位。", code="credit_length", params={"n": len(code)}
+        )
     if not _CREDIT_RE.match(code):
         raise ValidationError(
             "统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）。", code="credit_chars"
@@ -56,5 +58,8 @@ def validate_project_code(value: str) -> None:
         )
     month = int(m.group(2))
     if not 1 <= month <= 12:
-        raise ValidationError("项目代码前四位应为赋码年月（YYMM），月份 %(m)02d 无效。", code="project_code_month",
-                              params={"m": month})
+        raise ValidationError(
+            "项目代码前四位应为赋码年月（YYMM），月份 %(m)02d 无效。",
+            code="project_code_month",
+            params={"m": month},
+        )

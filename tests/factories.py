@@ -81,12 +81,19 @@ class World:
             "admin": make_user("admin", self.fgw, "admin", is_staff=True, is_superuser=True),
             "outsider": make_user("outsider", None),
         }
-        self.zz_project = ProjectFactory(name="泽州县巴公智能装备产业园", county=self.zezhou, town=self.bagong,
-                                         department=self.gxj)
-        self.zz_road = ProjectFactory(name="泽州县金村物流通道", county=self.zezhou, town=self.jincun,
-                                      department=self.jtj, industry=Industry.TRANSPORT)
-        self.gp_project = ProjectFactory(name="高平市米山新材料项目", county=self.gaoping, town=self.mizhen,
-                                         department=self.gxj)
+        self.zz_project = ProjectFactory(
+            name="泽州县巴公智能装备产业园", county=self.zezhou, town=self.bagong, department=self.gxj
+        )
+        self.zz_road = ProjectFactory(
+            name="泽州县金村物流通道",
+            county=self.zezhou,
+            town=self.jincun,
+            department=self.jtj,
+            industry=Industry.TRANSPORT,
+        )
+        self.gp_project = ProjectFactory(
+            name="高平市米山新材料项目", county=self.gaoping, town=self.mizhen, department=self.gxj
+        )
         for p in (self.zz_project, self.zz_road, self.gp_project):
             AnnualPlanFactory(project=p, year=2025)
 

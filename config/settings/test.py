@@ -14,3 +14,4 @@ STORAGES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": None}
+STATIC_ROOT = None  # whitenoise serves from the finders in tests; no collectstatic needed

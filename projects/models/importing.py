@@ -16,14 +16,18 @@ class ImportBatch(models.Model):
     file_name = models.CharField("文件名", max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
     content = models.BinaryField(editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
     organisation = models.ForeignKey(
         "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     period_year = models.PositiveSmallIntegerField(null=True, blank=True)
     period_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    status = models.CharField("状态", max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    status = models.CharField(
+        "状态", max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
     summary = models.JSONField("结果摘要", default=dict, blank=True)
     committed_at = models.DateTimeField("导入时间", null=True, blank=True)
 

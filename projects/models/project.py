@@ -17,7 +17,9 @@ NON_NEGATIVE = [MinValueValidator(ZERO, message="金额不能为负数。")]
 def money(verbose_name, **kwargs):
     """万元 with two decimals, never negative."""
     kwargs.setdefault("default", ZERO)
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, validators=NON_NEGATIVE, **kwargs)
+    return models.DecimalField(
+        verbose_name, max_digits=14, decimal_places=2, validators=NON_NEGATIVE, **kwargs
+    )
 
 
 # The funding breakdown (资金来源) in display order; together they must equal total_investment.
@@ -73,7 +75,10 @@ class Leader(models.Model):
 class Project(models.Model):
     # identity
     code = models.CharField(
-        "项目代码", max_length=24, blank=True, validators=[validate_project_code],
+        "项目代码",
+        max_length=24,
+        blank=True,
+        validators=[validate_project_code],
         help_text="投资项目在线审批监管平台赋码，如 2503-140525-04-01-123456；前期阶段前可暂缺。",
     )
     name = models.CharField("项目名称", max_length=200)
@@ -81,19 +86,34 @@ class Project(models.Model):
     nature = models.CharField("建设性质", max_length=20, choices=Nature.choices, default=Nature.NEW)
     # location
     county = models.ForeignKey(
-        "accounts.Organisation", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+",
+        "accounts.Organisation",
+        verbose_name="县（市、区）",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     town = models.ForeignKey(
-        "accounts.Organisation", verbose_name="乡镇（街道）", null=True, blank=True, on_delete=models.PROTECT,
+        "accounts.Organisation",
+        verbose_name="乡镇（街道）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     address = models.CharField("建设地点", max_length=200, blank=True)
     longitude = models.DecimalField(
-        "经度", max_digits=9, decimal_places=6, null=True, blank=True,
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
     )
     latitude = models.DecimalField(
-        "纬度", max_digits=9, decimal_places=6, null=True, blank=True,
+        "纬度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
     )
     # who
@@ -102,15 +122,26 @@ class Project(models.Model):
         "统一社会信用代码", max_length=18, blank=True, db_index=True, validators=[validate_credit_code]
     )
     enterprise = models.ForeignKey(
-        "accounts.Organisation", verbose_name="建设单位（平台账号）", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "accounts.Organisation",
+        verbose_name="建设单位（平台账号）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     department = models.ForeignKey(
-        "accounts.Organisation", verbose_name="责任单位", null=True, blank=True, on_delete=models.PROTECT,
+        "accounts.Organisation",
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     reporting_unit = models.ForeignKey(
-        "accounts.Organisation", verbose_name="填报单位", on_delete=models.PROTECT, related_name="+",
+        "accounts.Organisation",
+        verbose_name="填报单位",
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="负责每月填报进展的单位，默认为所在县（市、区）。",
     )
     manager = models.CharField("项目负责人", max_length=50, blank=True)
@@ -127,12 +158,22 @@ class Project(models.Model):
     is_investment_attraction = models.BooleanField("招商引资签约项目", default=False)
     signing_date = models.DateField("签约日期", null=True, blank=True)
     is_ppp = models.BooleanField("PPP/特许经营", default=False)
-    key_level = models.CharField("重点项目级别", max_length=20, choices=KeyLevel.choices, default="", blank=True)
+    key_level = models.CharField(
+        "重点项目级别", max_length=20, choices=KeyLevel.choices, default="", blank=True
+    )
     liaison_leader = models.ForeignKey(
-        Leader, verbose_name="包联领导", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+        Leader,
+        verbose_name="包联领导",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
     )
     liaison_leader_name = models.CharField(
-        "包联领导（原文）", max_length=50, blank=True, help_text="台账中的包联领导姓名，未匹配到领导库时保留原文。"
+        "包联领导（原文）",
+        max_length=50,
+        blank=True,
+        help_text="台账中的包联领导姓名，未匹配到领导库时保留原文。",
     )
     # money (万元)
     total_investment = money("总投资（万元）")
@@ -145,7 +186,9 @@ class Project(models.Model):
     fund_self_raised = money("企业自筹")
     fund_other = money("其他资金")
     # lifecycle
-    stage = models.CharField("阶段", max_length=20, choices=Stage.choices, default=Stage.RESERVE, db_index=True)
+    stage = models.CharField(
+        "阶段", max_length=20, choices=Stage.choices, default=Stage.RESERVE, db_index=True
+    )
     stage_before_suspension = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     stage_reason = models.CharField("暂停/终止原因", max_length=500, blank=True)
     planned_start = models.DateField("计划开工日期", null=True, blank=True)
@@ -193,7 +236,11 @@ class Project(models.Model):
 
     def clean(self):
         errors = {}
-        if self.funding_total and self.total_investment is not None and self.funding_total != self.total_investment:
+        if (
+            self.funding_total
+            and self.total_investment is not None
+            and self.funding_total != self.total_investment
+        ):
             errors["total_investment"] = (
                 f"资金来源合计 {self.funding_total} 万元与总投资 {self.total_investment} 万元不一致。"
             )
@@ -220,7 +267,9 @@ class Project(models.Model):
 
 
 class AnnualPlan(models.Model):
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="annual_plans")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="annual_plans"
+    )
     year = models.PositiveSmallIntegerField(
         "年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -267,9 +316,13 @@ class ApprovalKind(models.Model):
 
 
 class Approval(models.Model):
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="approvals")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="approvals"
+    )
     kind = models.ForeignKey(ApprovalKind, verbose_name="手续", on_delete=models.PROTECT, related_name="+")
-    level = models.CharField("审批层级", max_length=20, choices=ApprovalLevel.choices, default=ApprovalLevel.COUNTY)
+    level = models.CharField(
+        "审批层级", max_length=20, choices=ApprovalLevel.choices, default=ApprovalLevel.COUNTY
+    )
     status = models.CharField(
         "办理状态", max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.NOT_STARTED
     )
@@ -303,7 +356,9 @@ class StageChange(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField("原阶段", max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField("新阶段", max_length=20, choices=Stage.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField("时间", default=timezone.now)
     reason = models.CharField("原因", max_length=500, blank=True)
     effective_date = models.DateField("日期", null=True, blank=True)

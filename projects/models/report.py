@@ -17,15 +17,27 @@ class MonthlyReport(models.Model):
     `revision` counts corrections after approval, each kept in `ReportRevision`.
     """
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="reports")
-    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(
+        "年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
     invested = models.DecimalField(
-        "本月完成投资（万元）", max_digits=14, decimal_places=2, default=Decimal("0.00"), validators=NON_NEGATIVE
+        "本月完成投资（万元）",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=NON_NEGATIVE,
     )
     image_progress = models.TextField("形象进度", blank=True)
     percent_complete = models.DecimalField(
-        "工程形象完成比例（%）", max_digits=5, decimal_places=2, null=True, blank=True,
+        "工程形象完成比例（%）",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     problems = models.TextField("存在问题", blank=True)
@@ -81,7 +93,9 @@ class ReportRevision(models.Model):
     revision = models.PositiveSmallIntegerField("版本")
     invested = models.DecimalField("本月完成投资（万元）", max_digits=14, decimal_places=2)
     image_progress = models.TextField("形象进度", blank=True)
-    percent_complete = models.DecimalField("完成比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    percent_complete = models.DecimalField(
+        "完成比例（%）", max_digits=5, decimal_places=2, null=True, blank=True
+    )
     problems = models.TextField("存在问题", blank=True)
     correction_reason = models.CharField("更正原因", max_length=500, blank=True)
     approved_at = models.DateTimeField("审核时间", default=timezone.now)
@@ -100,7 +114,9 @@ class ReportRevision(models.Model):
 
 
 def report_photo_path(instance, filename):
-    return f"reports/{instance.report.project_id}/{instance.report.year}{instance.report.month:02d}/{filename}"
+    return (
+        f"reports/{instance.report.project_id}/{instance.report.year}{instance.report.month:02d}/{filename}"
+    )
 
 
 class ReportPhoto(models.Model):

@@ -63,7 +63,9 @@ def project_totals(queryset, year: int) -> ProjectTotals:
     plan = AnnualPlan.objects.filter(project__in=ids, year=year).aggregate(
         total=Coalesce(Sum("planned_investment"), Value(ZERO), output_field=MONEY)
     )
-    return ProjectTotals(count=head["n"], total_investment=head["total"], annual_planned=plan["total"], year=year)
+    return ProjectTotals(
+        count=head["n"], total_investment=head["total"], annual_planned=plan["total"], year=year
+    )
 
 
 def approval_kinds():
@@ -72,12 +74,20 @@ def approval_kinds():
 
 def project_get_for_user(*, user, pk, for_update: bool = False) -> Project:
     """One project with everything the dossier shows; 404 when out of scope (no existence leak)."""
-    qs = projects_for_user(user).select_related(
-        "county", "town", "department", "reporting_unit", "enterprise", "liaison_leader", "created_by"
-    ).prefetch_related(
-        Prefetch("annual_plans", queryset=AnnualPlan.objects.order_by("-year")),
-        Prefetch("approvals", queryset=Approval.objects.select_related("kind").order_by("kind__sort_order")),
-        Prefetch("stage_changes", queryset=StageChange.objects.select_related("actor").order_by("at", "id")),
+    qs = (
+        projects_for_user(user)
+        .select_related(
+            "county", "town", "department", "reporting_unit", "enterprise", "liaison_leader", "created_by"
+        )
+        .prefetch_related(
+            Prefetch("annual_plans", queryset=AnnualPlan.objects.order_by("-year")),
+            Prefetch(
+                "approvals", queryset=Approval.objects.select_related("kind").order_by("kind__sort_order")
+            ),
+            Prefetch(
+                "stage_changes", queryset=StageChange.objects.select_related("actor").order_by("at", "id")
+            ),
+        )
     )
     try:
         return qs.get(pk=pk)

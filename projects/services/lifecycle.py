@@ -35,8 +35,10 @@ def allowed_transitions(user, project: Project) -> list[tuple[str, str, bool]]:
             continue
         ordinary = (
             _is_step_forward(project.stage, stage)
-            or stage in (Stage.SUSPENDED, Stage.CANCELLED) and project.stage != Stage.CANCELLED
-            or project.stage == Stage.SUSPENDED and stage == project.stage_before_suspension
+            or stage in (Stage.SUSPENDED, Stage.CANCELLED)
+            and project.stage != Stage.CANCELLED
+            or project.stage == Stage.SUSPENDED
+            and stage == project.stage_before_suspension
         )
         if ordinary or office:
             result.append((stage.value, stage.label, not ordinary))
@@ -103,11 +105,18 @@ def project_transition(
     locked.updated_at = timezone.now()
     locked.save()
     StageChange.objects.create(
-        project=locked, from_stage=current, to_stage=target, actor=actor, reason=reason,
+        project=locked,
+        from_stage=current,
+        to_stage=target,
+        actor=actor,
+        reason=reason,
         effective_date=getattr(locked, required[0]) if required else None,
     )
     audit.record(
-        actor=actor, action=AuditAction.TRANSITION, instance=locked,
-        changes=audit.diff(before, audit.snapshot(locked)), message=reason,
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        instance=locked,
+        changes=audit.diff(before, audit.snapshot(locked)),
+        message=reason,
     )
     return locked

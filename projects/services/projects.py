@@ -43,11 +43,18 @@ def project_create(*, actor, project: Project, annual_plans=(), batch: str = "")
     project.created_at = project.updated_at = now
     project.created_by = actor
     project.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, instance=project, changes=audit.diff({}, audit.snapshot(project)),
-                 batch=batch)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=project,
+        changes=audit.diff({}, audit.snapshot(project)),
+        batch=batch,
+    )
     from ..models import StageChange
 
-    StageChange.objects.create(project=project, from_stage="", to_stage=project.stage, actor=actor, reason="新建项目")
+    StageChange.objects.create(
+        project=project, from_stage="", to_stage=project.stage, actor=actor, reason="新建项目"
+    )
     for plan in annual_plans:
         plan.project = project
         annual_plan_save(actor=actor, plan=plan, batch=batch)
@@ -55,8 +62,9 @@ def project_create(*, actor, project: Project, annual_plans=(), batch: str = "")
 
 
 @transaction.atomic
-def project_update(*, actor, project: Project, data: dict, expected_version: int | None = None,
-                   batch: str = "") -> Project:
+def project_update(
+    *, actor, project: Project, data: dict, expected_version: int | None = None, batch: str = ""
+) -> Project:
     """Apply `data` (field → value) to `project`. Stage and stage dates change only via `project_transition`."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
     _check_in_scope(actor, locked)
@@ -98,8 +106,14 @@ def annual_plan_save(*, actor, plan: AnnualPlan, batch: str = "") -> AnnualPlan:
     if existing and not changes:
         return existing
     plan.save()
-    audit.record(actor=actor, action=AuditAction.UPDATE if existing else AuditAction.CREATE, instance=plan,
-                 changes=changes, root=plan.project, batch=batch)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE if existing else AuditAction.CREATE,
+        instance=plan,
+        changes=changes,
+        root=plan.project,
+        batch=batch,
+    )
     return plan
 
 
@@ -108,8 +122,13 @@ def annual_plan_delete(*, actor, plan: AnnualPlan) -> None:
     _check_in_scope(actor, plan.project)
     if not permissions.can_edit_project(actor, plan.project):
         raise PermissionDenied("您没有修改该项目的权限。")
-    audit.record(actor=actor, action=AuditAction.DELETE, instance=plan, changes=audit.diff(audit.snapshot(plan), {}),
-                 root=plan.project)
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=plan,
+        changes=audit.diff(audit.snapshot(plan), {}),
+        root=plan.project,
+    )
     plan.delete()
 
 
@@ -118,7 +137,9 @@ def approval_save(*, actor, approval: Approval) -> Approval:
     _check_in_scope(actor, approval.project)
     if not permissions.can_edit_project(actor, approval.project):
         raise PermissionDenied("您没有修改该项目的权限。")
-    existing = Approval.objects.select_for_update().filter(project=approval.project, kind=approval.kind).first()
+    existing = (
+        Approval.objects.select_for_update().filter(project=approval.project, kind=approval.kind).first()
+    )
     if existing is not None and approval.pk is None:
         approval.pk = existing.pk
     before = audit.snapshot(existing) if existing else {}
@@ -127,8 +148,13 @@ def approval_save(*, actor, approval: Approval) -> Approval:
     if existing and not changes:
         return existing
     approval.save()
-    audit.record(actor=actor, action=AuditAction.UPDATE if existing else AuditAction.CREATE, instance=approval,
-                 changes=changes, root=approval.project)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE if existing else AuditAction.CREATE,
+        instance=approval,
+        changes=changes,
+        root=approval.project,
+    )
     return approval
 
 
@@ -137,6 +163,11 @@ def approval_delete(*, actor, approval: Approval) -> None:
     _check_in_scope(actor, approval.project)
     if not permissions.can_edit_project(actor, approval.project):
         raise PermissionDenied("您没有修改该项目的权限。")
-    audit.record(actor=actor, action=AuditAction.DELETE, instance=approval,
-                 changes=audit.diff(audit.snapshot(approval), {}), root=approval.project)
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=approval,
+        changes=audit.diff(audit.snapshot(approval), {}),
+        root=approval.project,
+    )
     approval.delete()
