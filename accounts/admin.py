@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -5,8 +6,33 @@ from . import services
 from .models import AuditLog, Organisation, Role, User
 
 
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "division_code",
+            "credit_code",
+            "parent",
+            "sort_order",
+            "is_active",
+        ]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None and self.instance.pk:
+            if node.pk == self.instance.pk:
+                raise forms.ValidationError("上级单位不能是本单位或其下级单位。")
+            node = node.parent
+        return parent
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ("name", "kind", "division_code", "parent", "sort_order", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "division_code", "credit_code")
