@@ -1,0 +1,163 @@
+"""Display helpers for the portal's pages: money in 万元/亿元, stage and approval badges."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+
+from ..choices import ApprovalStatus, Stage
+
+register = template.Library()
+
+CENT = Decimal("0.01")
+DASH = "—"
+
+STAGE_BADGE = {
+    Stage.RESERVE: "text-bg-secondary",
+    Stage.PREWORK: "text-bg-info",
+    Stage.CONSTRUCTION: "text-bg-primary",
+    Stage.COMPLETED: "text-bg-success",
+    Stage.OPERATION: "bg-success-subtle text-success-emphasis border border-success-subtle",
+    Stage.SUSPENDED: "text-bg-warning",
+    Stage.CANCELLED: "text-bg-dark",
+}
+
+APPROVAL_BADGE = {
+    ApprovalStatus.DONE: "text-bg-success",
+    ApprovalStatus.IN_PROGRESS: "text-bg-warning",
+    ApprovalStatus.NOT_STARTED: "text-bg-secondary",
+    ApprovalStatus.NOT_APPLICABLE: "bg-light text-body-tertiary border",
+}
+APPROVAL_ROW = {
+    ApprovalStatus.DONE: "table-success",
+    ApprovalStatus.IN_PROGRESS: "table-warning",
+    ApprovalStatus.NOT_STARTED: "",
+    ApprovalStatus.NOT_APPLICABLE: "text-body-tertiary",
+}
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def wan(value):
+    """万元 with thousands separators and two decimals: 12345.6 → "12,345.60"; empty → "—"."""
+    amount = _decimal(value)
+    if amount is None:
+        return DASH
+    return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+
+
+@register.filter
+def yi(value):
+    """万元 shown as 亿元 (÷ 10,000) with two decimals: 123456 → "12.35"."""
+    amount = _decimal(value)
+    if amount is None:
+        return DASH
+    return f"{(amount / 10000).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+
+
+@register.filter
+def percent(part, whole):
+    """`part / whole` as "12.3%"; "—" when the whole is zero or missing."""
+    a, b = _decimal(part), _decimal(whole)
+    if a is None or not b:
+        return DASH
+    return f"{(a * 100 / b).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.simple_tag
+def stage_badge(stage, label=None):
+    try:
+        stage = Stage(stage)
+    except ValueError:
+        return label or stage or DASH
+    return format_html('<span class="badge {}">{}</span>', STAGE_BADGE[stage], label or stage.label)
+
+
+@register.simple_tag
+def approval_badge(status, label=None):
+    try:
+        status = ApprovalStatus(status)
+    except ValueError:
+        return format_html(
+            '<span class="badge bg-light text-body-secondary border">{}</span>', label or "未填报"
+        )
+    return format_html('<span class="badge {}">{}</span>', APPROVAL_BADGE[status], label or status.label)
+
+
+@register.filter
+def approval_row_class(status):
+    try:
+        return APPROVAL_ROW[ApprovalStatus(status)]
+    except ValueError:
+        return ""
+
+
+@register.filter
+def yesno_cn(value):
+    if value is None:
+        return DASH
+    return "是" if value else "否"
+
+
+@register.filter
+def widget(bound_field):
+    """The field's widget, marked `is-invalid` when it has errors (Bootstrap's red outline)."""
+    attrs = {}
+    if bound_field.errors:
+        css = bound_field.field.widget.attrs.get("class", "")
+        attrs["class"] = f"{css} is-invalid".strip()
+    return bound_field.as_widget(attrs=attrs)
+
+
+def _display(field):
+    """A function turning a stored audit value of `field` into what a user reads."""
+    if field is None:
+        return lambda v: DASH if v in (None, "") else str(v)
+    choices = dict(field.flatchoices) if field.choices else None
+    internal = field.get_internal_type()
+
+    def show(value):
+        if choices is not None and value in choices:
+            return str(choices[value])
+        if value in (None, ""):
+            return DASH
+        if internal == "BooleanField":
+            return "是" if value else "否"
+        if internal == "DecimalField" and field.decimal_places == 2:
+            return wan(value)
+        return str(value)
+
+    return show
+
+
+@register.filter
+def audit_changes(log):
+    """`[(Chinese field label, before, after)]` of one audit row, for the dossier's change history."""
+    model = log.content_type.model_class() if log.content_type_id else None
+    rows = []
+    for name, pair in (log.changes or {}).items():
+        before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        try:
+            field = model._meta.get_field(name) if model else None
+        except Exception:  # a field since removed from the model: show its raw name
+            field = None
+        label = str(getattr(field, "verbose_name", name))
+        show = _display(field)
+        rows.append((label, show(before), show(after)))
+    return rows
+
+
+@register.filter
+def elided_range(page_obj):
+    """Page numbers around the current page with "…" gaps (Paginator.get_elided_page_range)."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
