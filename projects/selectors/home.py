@@ -1,0 +1,45 @@
+"""Reads for the start page (`/`): the user's world split by area, beside `home_summary`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from ..choices import Stage
+from ..models import AnnualPlan
+from .projects import projects_for_user
+
+ZERO = Decimal("0.00")
+
+
+def home_by_county(*, user, year: int) -> list[dict]:
+    """Per county (area) the user sees: projects, under construction, 总投资 and 年度计划, in two queries."""
+    scoped = projects_for_user(user)
+    rows = list(
+        scoped.order_by()
+        .values("county_id", "county__name", "county__short_name", "county__sort_order")
+        .annotate(
+            count=Count("pk"),
+            building=Count("pk", filter=Q(stage=Stage.CONSTRUCTION)),
+            total_investment=Sum("total_investment"),
+        )
+        .order_by("county__sort_order", "county_id")
+    )
+    planned = dict(
+        AnnualPlan.objects.filter(project__in=scoped.order_by().values("pk"), year=year)
+        .order_by()
+        .values_list("project__county_id")
+        .annotate(total=Sum("planned_investment"))
+    )
+    return [
+        {
+            "county_id": row["county_id"],
+            "name": row["county__short_name"] or row["county__name"],
+            "count": row["count"],
+            "building": row["building"],
+            "total_investment": row["total_investment"] or ZERO,
+            "annual_planned": planned.get(row["county_id"]) or ZERO,
+        }
+        for row in rows
+    ]
