@@ -97,6 +97,7 @@ class ReportRevision(models.Model):
         "完成比例（%）", max_digits=5, decimal_places=2, null=True, blank=True
     )
     problems = models.TextField("存在问题", blank=True)
+    explanation = models.CharField("超出说明", max_length=500, blank=True)
     correction_reason = models.CharField("更正原因", max_length=500, blank=True)
     approved_at = models.DateTimeField("审核时间", default=timezone.now)
     approved_by = models.ForeignKey(
