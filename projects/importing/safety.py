@@ -30,14 +30,20 @@ def check_xlsx(data: bytes, *, max_bytes: int | None = None, max_rows: int | Non
     if not data:
         raise UnsafeFile("文件为空，请选择填好的 Excel（.xlsx）文件。")
     if len(data) > max_bytes:
-        raise UnsafeFile(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {max_bytes / 1024 / 1024:.0f} MB。")
+        raise UnsafeFile(
+            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {max_bytes / 1024 / 1024:.0f} MB。"
+        )
     if data.startswith(OLE_MAGIC):
-        raise UnsafeFile("文件已加密或为旧版 .xls 格式：请取消密码保护，并另存为 Excel 工作簿（.xlsx）后再上传。")
+        raise UnsafeFile(
+            "文件已加密或为旧版 .xls 格式：请取消密码保护，并另存为 Excel 工作簿（.xlsx）后再上传。"
+        )
     if not data.startswith(ZIP_MAGIC):
         head = data[:512].lstrip().lower()
         if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
             raise UnsafeFile("文件是网页（HTML/XML）改名而来，不是 Excel 工作簿，请在 Excel 中另存为 .xlsx。")
-        raise UnsafeFile("文件不是 Excel 工作簿（.xlsx），可能是 CSV 或其他格式改名而来，请另存为 .xlsx 后再上传。")
+        raise UnsafeFile(
+            "文件不是 Excel 工作簿（.xlsx），可能是 CSV 或其他格式改名而来，请另存为 .xlsx 后再上传。"
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -52,7 +58,11 @@ def check_xlsx(data: bytes, *, max_bytes: int | None = None, max_rows: int | Non
     if total > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
         raise UnsafeFile("文件解压后体积异常（疑似压缩炸弹），已拒绝处理。")
     for info in infos:
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10 * 1024 * 1024:
+        if (
+            info.compress_size
+            and info.file_size / info.compress_size > MAX_RATIO
+            and info.file_size > 10 * 1024 * 1024
+        ):
             raise UnsafeFile("文件压缩比异常（疑似压缩炸弹），已拒绝处理。")
     for info in infos:
         if info.filename.startswith("xl/worksheets/sheet") and info.filename.endswith(".xml"):
@@ -72,8 +82,10 @@ def load_workbook_safely(data: bytes, **limits):
 
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises many types for malformed files
-        raise UnsafeFile(f"无法读取该 Excel 文件：{exc.__class__.__name__}。请在 Excel 中另存为 .xlsx 后重试。") from exc
+    except Exception as exc:
+        raise UnsafeFile(
+            f"无法读取该 Excel 文件：{exc.__class__.__name__}。请在 Excel 中另存为 .xlsx 后重试。"
+        ) from exc
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

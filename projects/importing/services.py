@@ -1,0 +1,589 @@
+"""Ledger import: preview (nothing written but the batch) and all-or-nothing commit.
+
+    batch = ledger_preview(actor=user, file_name="台账.xlsx", data=raw_bytes, year=2025)
+    batch.summary  # counts, errors (sheet/row/column/reason), warnings, creates, updates with diffs
+    ledger_commit(actor=user, batch=batch)
+
+Rows are matched to existing projects by 项目代码, else by 项目名称 + 建设单位. A row changes only
+the columns the ledger has and fills in (a blank cell never clears a value), so importing the
+same file again finds nothing to change.
+
+New projects start in 储备, or in 在建 when the ledger gives an actual start date (实际开工时间)
+not after today; their 填报单位 is the county. An existing project's stage is never changed by
+an import (stages move only through `project_transition`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import audit
+from accounts.choices import AuditAction, OrgKind
+from accounts.scoping import project_scope_q
+
+from .. import permissions
+from ..choices import ImportKind, ImportStatus, Nature, Stage
+from ..models import AnnualPlan, ImportBatch, Project, StageChange
+from .ledger import FUNDING, LABELS, Context, LedgerError, LedgerRow, read_workbook
+from .matching import LeaderDirectory, OrgDirectory
+from .parsing import compact
+from .safety import UnsafeFile, load_workbook_safely
+
+MAX_LISTED_ISSUES = 500
+MAX_LISTED_ROWS = 200
+CHUNK = 1000
+ZERO = Decimal("0.00")
+
+# Project fields an import may set, with their ledger column (the row's key in LedgerRow.values).
+SCALAR_FIELDS = [
+    "code",
+    "name",
+    "content",
+    "nature",
+    "address",
+    "construction_unit",
+    "credit_code",
+    "manager",
+    "manager_phone",
+    "industry",
+    "key_level",
+    "total_investment",
+    *FUNDING,
+    "planned_start",
+    "planned_completion",
+    "actual_start",
+]
+FK_FIELDS = ["county", "town", "department"]
+PLAN_FIELDS = ["planned_investment", "is_new", "planned_start_month"]
+PROJECT_SELECT = (
+    "county",
+    "town",
+    "department",
+    "reporting_unit",
+    "enterprise",
+    "liaison_leader",
+    "created_by",
+)
+
+
+class ImportRefused(Exception):
+    """The commit cannot go ahead; nothing was written. The message is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RowPlan:
+    row: LedgerRow
+    project: Project
+    is_new: bool
+    changes: dict = field(default_factory=dict)  # field → [old, new] (audit.diff form)
+    plan: AnnualPlan | None = None
+    plan_is_new: bool = False
+    plan_changes: dict = field(default_factory=dict)
+
+
+@dataclass
+class Analysis:
+    year: int
+    sheets: list = field(default_factory=list)
+    rows: list[LedgerRow] = field(default_factory=list)
+    plans: list[RowPlan] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def errors(self):
+        return [issue for row in self.rows for issue in row.errors]
+
+    @property
+    def warnings(self):
+        return [issue for row in self.rows for issue in row.warnings]
+
+    @property
+    def creates(self):
+        return [p for p in self.plans if p.is_new]
+
+    @property
+    def updates(self):
+        return [p for p in self.plans if not p.is_new and (p.changes or p.plan_changes)]
+
+    @property
+    def unchanged(self):
+        return [p for p in self.plans if not p.is_new and not p.changes and not p.plan_changes]
+
+
+# ---------------------------------------------------------------- analysis
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _in_scope_new(actor, orgs) -> bool:
+    """The scoping rule for a row that is not yet a project (as `check_new_project_scope`)."""
+    if actor.sees_all_projects or (actor.organisation and actor.organisation.kind == OrgKind.CITY):
+        return True
+    org = actor.organisation
+    if org is None:
+        return False
+    return any(o is not None and o.path.startswith(org.path) for o in orgs)
+
+
+def analyse(*, actor, data: bytes, year: int, lock: bool = False) -> Analysis:
+    """Read the workbook and decide, row by row, what a commit would create or change."""
+    analysis = Analysis(year=year)
+    try:
+        wb = load_workbook_safely(data)
+    except UnsafeFile as exc:
+        analysis.file_error = str(exc)
+        return analysis
+    ctx = Context(orgs=OrgDirectory(), leaders=LeaderDirectory(), year=year, max_rows=_max_rows())
+    try:
+        sheets, rows = read_workbook(wb, ctx)
+        analysis.rows = list(rows)
+    except LedgerError as exc:
+        analysis.file_error = str(exc)
+        return analysis
+    except UnsafeFile as exc:
+        analysis.file_error = str(exc)
+        return analysis
+    finally:
+        wb.close()
+    analysis.sheets = [
+        {
+            "name": name,
+            "header_row": h.last_row,
+            "columns": [{"header": c.header, "field": LABELS[c.field]} for c in h.columns],
+            "ignored": h.ignored,
+        }
+        for name, h in sheets
+    ]
+    if not analysis.rows:
+        analysis.file_error = "表格中没有项目数据行（只有表头、空行或合计行）。"
+        return analysis
+    _mark_duplicates(analysis.rows)
+    _plan_rows(actor, analysis, lock=lock)
+    return analysis
+
+
+def _max_rows():
+    from django.conf import settings
+
+    return settings.IMPORT_MAX_ROWS
+
+
+def _name_key(values) -> tuple[str, str]:
+    return compact(values.get("name")), compact(values.get("construction_unit"))
+
+
+def _mark_duplicates(rows: list[LedgerRow]):
+    by_code, by_name = {}, {}
+    for row in rows:
+        code, key = row.values.get("code"), _name_key(row.values)
+        where = None
+        if code and code in by_code:
+            where, what = by_code[code], "项目代码"
+        elif all(key) and key in by_name:
+            where, what = by_name[key], "项目名称和建设单位"
+        if where is not None:
+            place = (
+                f"第{where.row}行" if where.sheet == row.sheet else f"工作表“{where.sheet}”第{where.row}行"
+            )
+            row.error("项目名称", f"与{place}重复（{what}相同），同一项目只能出现一次")
+            continue
+        if code:
+            by_code[code] = row
+        if all(key):
+            by_name.setdefault(key, row)
+
+
+def _load_existing(rows: list[LedgerRow], lock: bool):
+    codes = {r.values["code"] for r in rows if r.values.get("code")}
+    names = {r.values["name"] for r in rows if r.values.get("name")}
+    base = Project.objects.select_related(*PROJECT_SELECT)
+    if lock:
+        base = base.select_for_update(of=("self",))
+    found = {}
+    for chunk in _chunks(codes):
+        found.update({p.pk: p for p in base.filter(code__in=chunk)})
+    for chunk in _chunks(names):
+        found.update({p.pk: p for p in base.filter(name__in=chunk)})
+    by_code = {p.code: p for p in found.values() if p.code}
+    by_name = {}
+    for p in sorted(found.values(), key=lambda p: p.pk):
+        by_name.setdefault((compact(p.name), compact(p.construction_unit)), p)
+    return by_code, by_name
+
+
+def _plan_rows(actor, analysis: Analysis, *, lock: bool):
+    by_code, by_name = _load_existing(analysis.rows, lock)
+    matched_ids = {p.pk for p in by_code.values()} | {p.pk for p in by_name.values()}
+    if actor.sees_all_projects:
+        visible = matched_ids
+    else:
+        visible = set()
+        for chunk in _chunks(matched_ids):
+            visible.update(
+                Project.objects.filter(project_scope_q(actor), pk__in=chunk).values_list("pk", flat=True)
+            )
+    existing_plans = {}
+    for chunk in _chunks(matched_ids):
+        for plan in AnnualPlan.objects.filter(project_id__in=chunk):
+            existing_plans[(plan.project_id, plan.year)] = plan
+
+    today = timezone.localdate()
+    for row in analysis.rows:
+        if row.errors:
+            continue
+        v = row.values
+        project = by_code.get(v["code"]) if v.get("code") else None
+        if project is None:
+            project = by_name.get(_name_key(v))
+            if project is not None and v.get("code") and project.code and project.code != v["code"]:
+                row.error("项目代码", f"与已有项目“{project.name}”的项目代码 {project.code} 不一致，请核对")
+                continue
+        if project is None:
+            plan = _new_project(actor, row, today)
+        else:
+            if project.pk not in visible:
+                row.error("县（市、区）", f"项目“{project.name}”属于{project.county}，不在您的管辖范围内")
+                continue
+            plan = _changed_project(actor, row, project)
+        if row.errors:
+            continue
+        _annual_plan(row, plan, existing_plans)
+        analysis.plans.append(plan)
+
+
+def _apply(row: LedgerRow, project: Project):
+    """Set the row's non-blank values on `project` (a blank cell never clears a value)."""
+    v = row.values
+    for f in SCALAR_FIELDS:
+        if f in v and (f in row.present or f in ("name", "construction_unit")):
+            if f == "code" and not v[f]:
+                continue
+            setattr(project, f, v[f])
+    for f in FK_FIELDS:
+        if v.get(f) is not None:
+            setattr(project, f, v[f])
+    if v.get("county") is not None and v.get("town") is None and "town" in row.present:
+        project.town = None
+    if v.get("liaison_leader"):
+        leader = v.get("liaison_leader_obj")
+        project.liaison_leader = leader
+        project.liaison_leader_name = "" if leader else v["liaison_leader"]
+
+
+def _check_project(actor, row: LedgerRow, project: Project, today):
+    if project.county_id is None:
+        row.error("县（市、区）", "未填写县（市、区）")
+        return
+    if project.town is not None and project.town.parent_id != project.county_id:
+        row.error("乡镇", f"乡镇“{project.town.name}”不属于{project.county.name}")
+    funding = sum((getattr(project, f) or ZERO for f in FUNDING), ZERO)
+    if funding and funding != project.total_investment:
+        row.error("总投资", f"资金来源合计 {funding} 万元与总投资 {project.total_investment} 万元不一致")
+    if (
+        project.planned_start
+        and project.planned_completion
+        and project.planned_completion < project.planned_start
+    ):
+        row.error("计划竣工时间", "计划竣工时间早于计划开工时间")
+    if project.actual_start and project.actual_start > today:
+        row.error("实际开工时间", "实际开工日期不能晚于今天")
+    orgs = [project.county, project.town, project.department, project.reporting_unit]
+    if not _in_scope_new(actor, orgs):
+        unit = actor.organisation.name if actor.organisation else "您的账号"
+        row.error(
+            "县（市、区）", f"超出管辖范围：{unit}只能导入本单位管辖的项目（本行为{project.county.name}）"
+        )
+
+
+def _new_project(actor, row: LedgerRow, today) -> RowPlan:
+    v = row.values
+    project = Project(stage=Stage.RESERVE, created_by=actor, nature=Nature.NEW)
+    project.county = project.town = project.department = project.liaison_leader = None
+    project.enterprise = None
+    _apply(row, project)
+    if v.get("total_investment") is None:
+        row.error("总投资", "新项目须填写总投资")
+    if v.get("county") is not None:
+        project.reporting_unit = v["county"]
+    if project.actual_start and project.actual_start <= today:
+        project.stage = Stage.CONSTRUCTION
+    _check_project(actor, row, project, today)
+    return RowPlan(row=row, project=project, is_new=True)
+
+
+def _changed_project(actor, row: LedgerRow, project: Project) -> RowPlan:
+    before = audit.snapshot(project)
+    _apply(row, project)
+    _check_project(actor, row, project, timezone.localdate())
+    return RowPlan(
+        row=row, project=project, is_new=False, changes=audit.diff(before, audit.snapshot(project))
+    )
+
+
+def _annual_plan(row: LedgerRow, rp: RowPlan, existing_plans):
+    v = row.values
+    if "annual_plan" not in row.present or v.get("annual_plan") is None:
+        return
+    year = v["plan_year"]
+    start = rp.project.planned_start
+    # 新开工 that year when the planned start falls in it (a 续建 project never is).
+    is_new = bool(start and start.year == year and rp.project.nature != Nature.CONTINUING)
+    desired = {
+        "planned_investment": v["annual_plan"],
+        "is_new": is_new,
+        "planned_start_month": start.month if is_new else None,
+    }
+    current = existing_plans.get((rp.project.pk, year)) if rp.project.pk else None
+    if current is None:
+        rp.plan = AnnualPlan(project=rp.project, year=year, **desired)
+        rp.plan_is_new = True
+        rp.plan_changes = audit.diff({}, audit.snapshot(rp.plan, fields=["year", *PLAN_FIELDS]))
+        return
+    before = audit.snapshot(current, fields=PLAN_FIELDS)
+    for f, value in desired.items():
+        setattr(current, f, value)
+    rp.plan = current
+    rp.plan_changes = audit.diff(before, audit.snapshot(current, fields=PLAN_FIELDS))
+
+
+# ---------------------------------------------------------------- summary
+
+
+def _verbose(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return LABELS.get(name, name)
+
+
+def _change_list(model, changes: dict, prefix: str = "") -> list[dict]:
+    return [
+        {"field": prefix + _verbose(model, f), "old": old, "new": new} for f, (old, new) in changes.items()
+    ]
+
+
+def _summary(analysis: Analysis) -> dict:
+    errors, warnings = analysis.errors, analysis.warnings
+    creates, updates = analysis.creates, analysis.updates
+    summary = {
+        "year": analysis.year,
+        "file_error": analysis.file_error,
+        "sheets": analysis.sheets,
+        "counts": {
+            "rows": len(analysis.rows),
+            "create": len(creates),
+            "update": len(updates),
+            "unchanged": len(analysis.unchanged),
+            "error_rows": sum(1 for r in analysis.rows if r.errors),
+            "warning_rows": sum(1 for r in analysis.rows if r.warnings),
+            "errors": len(errors),
+            "warnings": len(warnings),
+        },
+        "errors": [i.as_dict() for i in errors[:MAX_LISTED_ISSUES]],
+        "warnings": [i.as_dict() for i in warnings[:MAX_LISTED_ISSUES]],
+        "creates": [
+            {
+                "sheet": p.row.sheet,
+                "row": p.row.row,
+                "name": p.project.name,
+                "county": str(p.project.county),
+                "town": str(p.project.town or ""),
+                "total_investment": str(p.project.total_investment),
+                "annual_plan": str(p.plan.planned_investment) if p.plan else "",
+                "stage": p.project.get_stage_display(),
+            }
+            for p in creates[:MAX_LISTED_ROWS]
+        ],
+        "updates": [
+            {
+                "sheet": p.row.sheet,
+                "row": p.row.row,
+                "name": p.project.name,
+                "project_id": p.project.pk,
+                "changes": _change_list(Project, p.changes)
+                + _change_list(AnnualPlan, p.plan_changes, prefix=f"{p.plan.year}年" if p.plan else ""),
+            }
+            for p in updates[:MAX_LISTED_ROWS]
+        ],
+    }
+    return summary
+
+
+# ---------------------------------------------------------------- services
+
+
+def _check_permission(actor):
+    if not permissions.can_import_ledger(actor):
+        raise PermissionDenied("您没有导入项目台账的权限。")
+
+
+def ledger_preview(*, actor, file_name: str, data: bytes, year: int) -> ImportBatch:
+    """Check and read the file; store it with what a commit would do. Writes nothing else."""
+    _check_permission(actor)
+    analysis = analyse(actor=actor, data=data, year=year)
+    rejected = bool(analysis.file_error or analysis.errors)
+    return ImportBatch.objects.create(
+        kind=ImportKind.LEDGER,
+        file_name=(file_name or "未命名.xlsx")[:255],
+        file_sha256=hashlib.sha256(data or b"").hexdigest(),
+        # An unreadable file is not kept (it may be a bomb or not ours to store); its verdict is.
+        content=b"" if analysis.file_error else data,
+        uploaded_by=actor,
+        organisation=actor.organisation,
+        period_year=year,
+        status=ImportStatus.REJECTED if rejected else ImportStatus.PREVIEWED,
+        summary=_summary(analysis),
+    )
+
+
+def can_see_batch(user, batch: ImportBatch) -> bool:
+    return batch.uploaded_by_id == user.pk or permissions.is_office(user)
+
+
+def ledger_commit(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Re-read the stored file and write every row in one transaction, or nothing."""
+    _check_permission(actor)
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.uploaded_by_id != actor.pk and not permissions.is_office(actor):
+            raise PermissionDenied("只能确认本人上传的导入批次。")
+        if locked.status == ImportStatus.COMMITTED:
+            raise ImportRefused("该文件已经导入过，不能重复确认。")
+        if locked.status == ImportStatus.REJECTED or not locked.content:
+            raise ImportRefused("该文件有错误，不能导入。请修改后重新上传。")
+        analysis = analyse(actor=actor, data=bytes(locked.content), year=locked.period_year, lock=True)
+        if not (analysis.file_error or analysis.errors):
+            result = _write(actor, locked, analysis)
+            locked.status = ImportStatus.COMMITTED
+            locked.committed_at = timezone.now()
+            locked.summary = {**_summary(analysis), "result": result}
+            locked.save(update_fields=["status", "committed_at", "summary"])
+            return locked
+        # Something changed since the preview: keep the new verdict, write no project.
+        locked.status = ImportStatus.REJECTED
+        locked.summary = _summary(analysis)
+        locked.save(update_fields=["status", "summary"])
+    raise ImportRefused("重新检查发现错误（数据可能已被修改），未导入任何数据。请查看错误列表。")
+
+
+def _write(actor, batch: ImportBatch, analysis: Analysis) -> dict:
+    now = timezone.now()
+    tag = f"import-{batch.pk}"
+    entries: list[audit.Entry] = []
+
+    creates = analysis.creates
+    new_projects = [p.project for p in creates]
+    for project in new_projects:
+        project.created_at = project.updated_at = now
+    Project.objects.bulk_create(new_projects, batch_size=CHUNK)
+    StageChange.objects.bulk_create(
+        [
+            StageChange(
+                project=p,
+                from_stage="",
+                to_stage=p.stage,
+                actor=actor,
+                at=now,
+                reason=f"台账导入：{batch.file_name}"[:500],
+                effective_date=p.actual_start if p.stage == Stage.CONSTRUCTION else None,
+            )
+            for p in new_projects
+        ],
+        batch_size=CHUNK,
+    )
+    for p in new_projects:
+        entries.append(
+            audit.Entry(AuditAction.CREATE, p, audit.diff({}, audit.snapshot(p)), message="台账导入")
+        )
+
+    updates = [p for p in analysis.updates if p.changes]
+    changed_fields = set()
+    for rp in updates:
+        rp.project.version += 1
+        rp.project.updated_at = now
+        changed_fields.update(rp.changes)
+        entries.append(audit.Entry(AuditAction.UPDATE, rp.project, rp.changes, message="台账导入"))
+    if updates:
+        # An upsert on the primary key: one statement per 1,000 rows (bulk_update's CASE/WHEN is ~10× slower).
+        fields = sorted(_concrete(changed_fields) | {"version", "updated_at"})
+        Project.objects.bulk_create(
+            [rp.project for rp in updates],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=fields,
+            batch_size=CHUNK,
+        )
+
+    plan_rows = [rp for rp in analysis.plans if rp.plan is not None and rp.plan_changes]
+    new_plans = [rp.plan for rp in plan_rows if rp.plan_is_new]
+    for plan in new_plans:
+        plan.project_id = plan.project.pk
+    AnnualPlan.objects.bulk_create(new_plans, batch_size=CHUNK)
+    changed_plans = [rp.plan for rp in plan_rows if not rp.plan_is_new]
+    if changed_plans:
+        AnnualPlan.objects.bulk_create(
+            changed_plans,
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=PLAN_FIELDS,
+            batch_size=CHUNK,
+        )
+    for rp in plan_rows:
+        action = AuditAction.CREATE if rp.plan_is_new else AuditAction.UPDATE
+        entries.append(audit.Entry(action, rp.plan, rp.plan_changes, root=rp.project, message="台账导入"))
+
+    result = {
+        "created": len(new_projects),
+        "updated": len(updates),
+        "plans_created": len(new_plans),
+        "plans_updated": len(changed_plans),
+        "unchanged": len(analysis.unchanged),
+    }
+    entries.append(
+        audit.Entry(
+            AuditAction.IMPORT,
+            batch,
+            {"file_name": batch.file_name, **result},
+            message=f"导入项目台账 {batch.file_name}",
+        )
+    )
+    audit.record_many(actor=actor, entries=entries, batch=tag)
+    return result
+
+
+def _concrete(names) -> set[str]:
+    """Model field names for the upsert (FKs by their name; Django maps them to *_id columns)."""
+    fields = {f.name for f in Project._meta.concrete_fields}
+    return {n for n in names if n in fields}
+
+
+def recent_batches(*, user, limit: int = 20):
+    """The upload page's list: the user's own batches, or everyone's for the office (file bytes not loaded)."""
+    qs = ImportBatch.objects.filter(kind=ImportKind.LEDGER).defer("content").select_related("uploaded_by")
+    if not permissions.is_office(user):
+        qs = qs.filter(uploaded_by=user)
+    return qs.order_by("-uploaded_at", "-id")[:limit]
+
+
+def batch_for_user(*, user, pk: int) -> ImportBatch | None:
+    batch = ImportBatch.objects.filter(pk=pk, kind=ImportKind.LEDGER).select_related("uploaded_by").first()
+    if batch is None or not can_see_batch(user, batch):
+        return None
+    return batch
+
+
+__all__ = ["ImportRefused", "analyse", "batch_for_user", "ledger_commit", "ledger_preview", "recent_batches"]
