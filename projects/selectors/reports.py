@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import django_filters as df
 from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from accounts.choices import AREA_KINDS, OrgKind
@@ -131,10 +131,24 @@ def with_ytd_completed(queryset):
     )
 
 
+def _as_querydict(filters) -> QueryDict:
+    """Accept request.GET as it is and plain dicts from code (a list value: several choices)."""
+    if isinstance(filters, QueryDict):
+        return filters
+    result = QueryDict(mutable=True)
+    for key, value in (filters or {}).items():
+        if isinstance(value, list | tuple):
+            result.setlist(key, [str(v) for v in value])
+        elif value is not None:
+            result[key] = str(value)
+    return result
+
+
 def report_list(*, user, filters=None, request=None):
     """`(filterset, queryset)`: the scoped, filtered reports, each with `ytd_completed`."""
     base = reports_for_user(user)
-    filterset = ReportFilterSet(filters or {}, queryset=base, request=request)
+    filters = _as_querydict(filters)
+    filterset = ReportFilterSet(filters, queryset=base, request=request)
     qs = filterset.qs if filterset.is_valid() else base.none()
     qs = with_ytd_completed(qs).select_related(
         "project", "project__county", "updated_by", "submitted_by", "reviewed_by"
