@@ -1,0 +1,1 @@
+"""Deterministic demo data for a realistic Jincheng (`python manage.py seed_demo`)."""

@@ -1,0 +1,139 @@
+"""`build_demo`: the whole demo city in one transaction, inserted with bulk_create in batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+
+from django.db import connection, transaction
+
+from accounts import audit
+from accounts.choices import AuditAction
+from projects.models import (
+    AnnualPlan,
+    Approval,
+    MonthlyReport,
+    Project,
+    ReportPhoto,
+    ReportRevision,
+    StageChange,
+)
+
+from .geography import AREAS
+from .projects import ProjectGenerator, annual_plans, approvals, stage_changes
+from .reports import ReportBuilder
+from .tree import build_tree
+
+SEED = 20250101
+DEFAULT_PROJECTS = 1600
+BATCH = 2000
+REPORT_CHUNK = 1000  # projects whose reports are built and inserted together (bounds memory)
+
+# Tables emptied by `--force`, children first. Emptied with one DELETE each: the ORM's cascade
+# collector would load every report of a 20,000-project city into memory first.
+DEMO_TABLES = (ReportPhoto, ReportRevision, MonthlyReport, Approval, AnnualPlan, StageChange)
+
+
+def demo_data_exists() -> bool:
+    return Project.objects.exists()
+
+
+def wipe_projects() -> None:
+    """Delete every project and its records (reports, revisions, plans, approvals, history)."""
+    with connection.cursor() as cursor:
+        for model in DEMO_TABLES:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+    # Other apps' rows that hang on projects go through the ORM so their on_delete rules apply.
+    Project.objects.all().delete()
+
+
+@transaction.atomic
+def build_demo(
+    *,
+    projects: int = DEFAULT_PROJECTS,
+    today: dt.date,
+    seed: int = SEED,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Build the demo city. Returns the number of rows of each kind created."""
+    log = log or (lambda message: None)
+    started = time.perf_counter()
+
+    def step(message):
+        log(f"  {time.perf_counter() - started:6.1f}s  {message}")
+
+    tree = build_tree(seed)
+    step("组织机构、领导、用户")
+
+    rng = random.Random(seed)
+    generator = ProjectGenerator(tree=tree, rng=rng, today=today, count=projects)
+    project_rows, metas = generator.generate()
+    Project.objects.bulk_create(project_rows, batch_size=BATCH)
+    step(f"项目 {len(project_rows)}")
+
+    unit_users = _unit_users(tree)
+
+    def reporter_for(project):
+        return unit_users.get(project.reporting_unit_id, (None, None))[0]
+
+    def reviewer_for(project):
+        return unit_users.get(project.reporting_unit_id, (None, None))[1]
+
+    changes = stage_changes(project_rows, metas, reporter_for)
+    StageChange.objects.bulk_create(changes, batch_size=BATCH)
+    plans = annual_plans(project_rows, metas, rng, today)
+    AnnualPlan.objects.bulk_create(plans, batch_size=BATCH)
+    approval_rows = approvals(project_rows, metas, rng, today)
+    Approval.objects.bulk_create(approval_rows, batch_size=BATCH)
+    step(f"阶段变更 {len(changes)}，年度计划 {len(plans)}，前期手续 {len(approval_rows)}")
+
+    builder = ReportBuilder(today=today, seed=seed, reporter_for=reporter_for, reviewer_for=reviewer_for)
+    report_count = revision_count = 0
+    for chunk_start in range(0, len(project_rows), REPORT_CHUNK):
+        reports, revisions = [], []
+        for index in range(chunk_start, min(chunk_start + REPORT_CHUNK, len(project_rows))):
+            r, v = builder.build(project_rows[index], metas[index], index)
+            reports.extend(r)
+            revisions.extend(v)
+        MonthlyReport.objects.bulk_create(reports, batch_size=BATCH)
+        ReportRevision.objects.bulk_create(revisions, batch_size=BATCH)
+        report_count += len(reports)
+        revision_count += len(revisions)
+    step(f"月度进展 {report_count}，审核版本 {revision_count}")
+
+    counts = {
+        "organisations": 1
+        + len(tree.areas)
+        + sum(len(t) for t in tree.towns.values())
+        + len(tree.departments),
+        "leaders": sum(len(group) for group in tree.leaders.values()),
+        "users": len(tree.users),
+        "projects": len(project_rows),
+        "stage_changes": len(changes),
+        "annual_plans": len(plans),
+        "approvals": len(approval_rows),
+        "monthly_reports": report_count,
+        "report_revisions": revision_count,
+    }
+    audit.record(
+        actor=None,
+        action=AuditAction.IMPORT,
+        instance=tree.city,
+        message="演示数据",
+        changes={"seed": seed, "today": today.isoformat(), **counts},
+    )
+    return counts
+
+
+def _unit_users(tree) -> dict[int, tuple]:
+    """Reporting unit id → (reporter, reviewer) personas of that unit."""
+    result = {}
+    for area in AREAS:
+        org = tree.areas[area.key]
+        result[org.pk] = (tree.users.get(area.key), tree.users.get(f"{area.key}_head"))
+    for key, org in tree.departments.items():
+        if key in tree.users:
+            result[org.pk] = (tree.users[key], tree.users.get(f"{key}_head"))
+    return result
