@@ -1,0 +1,421 @@
+"""Pages of monthly progress (月度进展): the unit's grid, review, the office overview, one report,
+corrections, photos and the Excel round trip. Thin: parse input → selector/service → respond."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import AuditLog
+from accounts.scoping import organisation_scope_q
+
+from .. import permissions
+from ..choices import ImportKind, ReportStatus
+from ..exceptions import ConflictError
+from ..importing.safety import UnsafeFile
+from ..models import ImportBatch, MonthlyReport
+from ..photos import photo_add
+from ..reports_excel import (
+    ImportNotReady,
+    grid_workbook,
+    monthly_import_commit,
+    monthly_import_preview,
+)
+from ..reports_forms import CorrectionForm, GridUploadForm, PhotoForm, ReturnForm, grid_rows_from_post
+from ..selectors.report_pages import (
+    grid_for,
+    office_overview,
+    parse_period,
+    period_choices,
+    reporting_units_for_user,
+    submitted_reports,
+    unit_for_user,
+)
+from ..selectors.reports import report_get_for_user
+from ..services.reports import (
+    ReportConflict,
+    ReportRowErrors,
+    report_correct,
+    report_return,
+    reports_approve,
+    reports_save,
+    reports_submit,
+)
+
+
+def _can_view_grid(user) -> bool:
+    return (
+        permissions.can_enter_reports(user)
+        or permissions.can_review_reports(user)
+        or permissions.can_see_office_overview(user)
+    )
+
+
+def _page_url(name: str, unit, year: int, month: int, **extra) -> str:
+    query = {"unit": unit.pk, "year": year, "month": month, **extra}
+    return f"{reverse(name)}?{urlencode(query)}"
+
+
+def _period_context(request, unit, year, month) -> dict:
+    user = request.user
+    units = list(reporting_units_for_user(user)) if user.sees_all_projects or not user.organisation_id else []
+    return {
+        "unit": unit,
+        "year": year,
+        "month": month,
+        "periods": period_choices(),
+        "units": units,
+    }
+
+
+# --- the grid ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def report_grid(request):
+    user = request.user
+    if not _can_view_grid(user):
+        raise PermissionDenied("您没有查看月度填报的权限。")
+    params = request.POST if request.method == "POST" else request.GET
+    unit = unit_for_user(user, params.get("unit"))
+    year, month = parse_period(params)
+    grid = grid_for(unit=unit, year=year, month=month)
+    can_write = permissions.can_enter_reports(user)
+    conflict_ids: list[int] = []
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied("您没有填报月度进展的权限。")
+        submit = request.POST.get("action") == "submit"
+        rows, posted, early_errors = grid_rows_from_post(request.POST, grid)
+        by_project = grid.by_project()
+        try:
+            if early_errors:
+                raise ReportRowErrors(early_errors)
+            with transaction.atomic():
+                saved = reports_save(actor=user, year=year, month=month, rows=rows, submit=submit)
+                submitted = 0
+                if submit:
+                    # Rows not sent (unchanged drafts) are submitted too: 全部提交 means the whole unit.
+                    submitted = sum(1 for r in saved if r.status == ReportStatus.SUBMITTED)
+                    submitted += reports_submit(actor=user, year=year, month=month, unit=unit)
+        except ReportConflict as exc:
+            # Nothing was written. Rows someone else changed show their new values; the user's
+            # other input stays on the page so it is not lost.
+            messages.error(request, exc.message)
+            conflict_ids = exc.project_ids
+            grid = grid_for(unit=unit, year=year, month=month)
+            by_project = grid.by_project()
+            for pid, values in posted.items():
+                if pid not in conflict_ids and pid in by_project:
+                    by_project[pid].posted = values
+            for pid in conflict_ids:
+                if pid in by_project:
+                    by_project[pid].errors = {
+                        "__all__": ["该项目已被他人修改，已显示最新内容，请核对后重新填写。"]
+                    }
+        except ReportRowErrors as exc:
+            for pid, values in posted.items():
+                by_project[pid].posted = values
+            for pid, fields in exc.row_errors.items():
+                if pid in by_project:
+                    by_project[pid].errors = fields
+            n = len(exc.row_errors)
+            messages.error(request, f"有 {n} 个项目填报有误，请按提示修改后重新保存。所有修改均未保存。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            if submit:
+                messages.success(request, f"已提交 {submitted} 个项目的月度进展，等待审核。")
+            else:
+                messages.success(request, f"已保存草稿（{len(saved)} 个项目）。")
+            return redirect(_page_url("projects:report_grid", unit, year, month))
+    context = {
+        **_period_context(request, unit, year, month),
+        "grid": grid,
+        "can_write": can_write and grid.any_editable,
+        "can_review": permissions.can_review_reports(user),
+        "conflict_ids": conflict_ids,
+        "status_labels": dict(ReportStatus.choices),
+    }
+    return render(request, "projects/report_grid.html", context)
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def report_review(request):
+    user = request.user
+    if not permissions.can_review_reports(user):
+        raise PermissionDenied("您没有审核月度进展的权限。")
+    params = request.POST if request.method == "POST" else request.GET
+    unit = unit_for_user(user, params.get("unit"))
+    year, month = parse_period(params)
+    reports = submitted_reports(unit=unit, year=year, month=month)
+    return_form = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve_all":
+                ids = [int(i) for i in request.POST.getlist("report_ids") if i.isdigit()]
+                n = reports_approve(actor=user, report_ids=ids) if ids else 0
+                messages.success(request, f"已审核通过 {n} 个项目的月度进展。")
+                return redirect(_page_url("projects:report_review", unit, year, month))
+            if action == "return":
+                return_form = ReturnForm(request.POST)
+                if return_form.is_valid():
+                    report = _report_in(reports, return_form.cleaned_data["report_id"])
+                    report_return(actor=user, report=report, reason=return_form.cleaned_data["reason"])
+                    messages.success(request, f"已退回“{report.project.name}”，原因：{report.return_reason}")
+                    return redirect(_page_url("projects:report_review", unit, year, month))
+                messages.error(request, "退回须填写原因。")
+        except (ValidationError, ConflictError) as exc:
+            messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
+    context = {
+        **_period_context(request, unit, year, month),
+        "reports": reports,
+        "return_form": return_form,
+        "failed_id": return_form.data.get("report_id") if return_form is not None else None,
+    }
+    return render(request, "projects/report_review.html", context)
+
+
+def _report_in(reports, report_id) -> MonthlyReport:
+    for r in reports:
+        if r.pk == report_id:
+            return r
+    raise Http404("月度进展不存在、不在待审核状态或不在您的管辖范围内。")
+
+
+# --- office overview -----------------------------------------------------------------------
+
+
+def report_office(request):
+    user = request.user
+    if not permissions.can_see_office_overview(user):
+        raise PermissionDenied("只有专班办公室和领导可以查看填报进度。")
+    year, month = parse_period(request.GET)
+    overview = office_overview(user=user, year=year, month=month)
+    return render(
+        request,
+        "projects/report_office.html",
+        {
+            "overview": overview,
+            "year": year,
+            "month": month,
+            "periods": period_choices(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- one report ----------------------------------------------------------------------------
+
+
+def _history(report: MonthlyReport):
+    from django.contrib.contenttypes.models import ContentType
+
+    from ..models import ReportPhoto
+
+    report_type = ContentType.objects.get_for_model(MonthlyReport)
+    photo_type = ContentType.objects.get_for_model(ReportPhoto)
+    photo_ids = [str(p.pk) for p in report.photos.all()]
+    return (
+        (
+            AuditLog.objects.filter(content_type=report_type, object_id=str(report.pk))
+            | AuditLog.objects.filter(content_type=photo_type, object_id__in=photo_ids)
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[:100]
+    )
+
+
+def report_detail(request, pk):
+    report = report_get_for_user(user=request.user, pk=pk)
+    user = request.user
+    context = {
+        "report": report,
+        "project": report.project,
+        "revisions": list(report.revisions.all()),
+        "photos": list(report.photos.all()),
+        "history": _history(report),
+        "can_edit": permissions.can_edit_report(user, report),
+        "can_correct": permissions.can_correct_report(user, report),
+        "photo_form": PhotoForm(),
+        "grid_url": _page_url(
+            "projects:report_grid", report.project.reporting_unit, report.year, report.month
+        ),
+    }
+    return render(request, "projects/report_detail.html", context)
+
+
+@require_POST
+def report_photo_upload(request, pk):
+    report = report_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_edit_report(request.user, report):
+        raise PermissionDenied("只有填报单位在草稿或退回状态下可以上传照片。")
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            photo_add(
+                actor=request.user,
+                report=report,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                can_add=True,
+            )
+            messages.success(request, "照片已上传。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, "；".join(m for errors in form.errors.values() for m in errors))
+    return redirect("projects:report_detail", pk=report.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def report_correct_view(request, pk):
+    report = report_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_correct_report(request.user, report):
+        raise PermissionDenied("只有已审核的月度进展可以更正，且须由填报单位或专班办公室办理。")
+    row_errors: dict = {}
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                report_correct(
+                    actor=request.user,
+                    report=report,
+                    row=form.report_row(report.project_id),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ReportRowErrors as exc:
+                row_errors = exc.row_errors.get(report.project_id, {})
+                for field, msgs in row_errors.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            except ConflictError as exc:
+                messages.error(request, exc.message)
+            except ValidationError as exc:
+                for field, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                    form.add_error("reason" if field == "correction_reason" else None, msgs)
+            else:
+                messages.success(request, "已更正，请重新提交审核。")
+                return redirect("projects:report_detail", pk=report.pk)
+    else:
+        form = CorrectionForm(
+            initial={
+                "invested": report.invested,
+                "image_progress": report.image_progress,
+                "percent_complete": "" if report.percent_complete is None else report.percent_complete,
+                "problems": report.problems,
+                "explanation": report.explanation,
+                "version": report.version,
+            }
+        )
+    return render(request, "projects/report_correct.html", {"report": report, "form": form})
+
+
+# --- Excel round trip ----------------------------------------------------------------------
+
+
+def report_export(request):
+    user = request.user
+    if not _can_view_grid(user):
+        raise PermissionDenied("您没有导出月度填报表的权限。")
+    unit = unit_for_user(user, request.GET.get("unit"))
+    year, month = parse_period(request.GET)
+    grid = grid_for(unit=unit, year=year, month=month)
+    response = HttpResponse(
+        grid_workbook(grid), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    from urllib.parse import quote
+
+    name = f"{unit.name}{year}年{month}月月度进展填报表.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"report-{year}-{month:02d}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def report_import(request):
+    user = request.user
+    if not permissions.can_enter_reports(user):
+        raise PermissionDenied("您没有导入月度进展的权限。")
+    params = request.POST if request.method == "POST" else request.GET
+    unit = unit_for_user(user, params.get("unit"))
+    year, month = parse_period(params)
+    form = GridUploadForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = monthly_import_preview(
+                actor=user, unit=unit, data=upload.read(), file_name=upload.name, year=year, month=month
+            )
+        except UnsafeFile as exc:
+            error = str(exc)
+        else:
+            return redirect("projects:report_import_preview", batch_id=batch.pk)
+    return render(
+        request,
+        "projects/report_import.html",
+        {**_period_context(request, unit, year, month), "form": form, "error": error},
+        status=400 if error or form.errors else 200,
+    )
+
+
+def _batch_for(user, batch_id) -> ImportBatch:
+    qs = ImportBatch.objects.filter(kind=ImportKind.MONTHLY, pk=batch_id)
+    if not user.sees_all_projects:
+        qs = qs.filter(uploaded_by=user)
+    batch = qs.filter(organisation__in=_scoped_orgs(user)).first()
+    if batch is None:
+        raise Http404("导入批次不存在。")
+    return batch
+
+
+def _scoped_orgs(user):
+    from accounts.models import Organisation
+
+    return Organisation.objects.filter(organisation_scope_q(user))
+
+
+def report_import_preview(request, batch_id):
+    if not permissions.can_enter_reports(request.user):
+        raise PermissionDenied("您没有导入月度进展的权限。")
+    batch = _batch_for(request.user, batch_id)
+    summary = batch.summary
+    return render(
+        request,
+        "projects/report_import_preview.html",
+        {"batch": batch, "summary": summary, "rows": summary.get("rows", [])},
+    )
+
+
+@require_POST
+def report_import_commit(request, batch_id):
+    if not permissions.can_enter_reports(request.user):
+        raise PermissionDenied("您没有导入月度进展的权限。")
+    batch = _batch_for(request.user, batch_id)
+    try:
+        n = monthly_import_commit(actor=request.user, batch=batch)
+    except ImportNotReady as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:report_import_preview", batch_id=batch.pk)
+    except (ReportConflict, ReportRowErrors) as exc:
+        messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
+        return redirect("projects:report_import_preview", batch_id=batch.pk)
+    summary = batch.summary
+    messages.success(request, f"已导入 {n} 个项目的月度进展。" if n else "无变化：文件内容与系统中一致。")
+    return redirect(
+        f"{reverse('projects:report_grid')}?"
+        + urlencode({"unit": batch.organisation_id, "year": summary["year"], "month": summary["month"]})
+    )
