@@ -1,0 +1,113 @@
+"""Representations of monthly progress for `/api/v1/reports/`.
+
+Reads: money as strings with two decimals in 万元, `status` as its code plus `status_display`.
+Writes: the amounts arrive as text or numbers and are checked by the service, so the API answers
+with exactly the messages of the grid and the Excel upload.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import MonthlyReport, ReportRevision
+
+MONEY = {"max_digits": 16, "decimal_places": 2, "read_only": True}
+
+
+class ReportRevisionSerializer(serializers.ModelSerializer):
+    approved_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ReportRevision
+        fields = [
+            "revision",
+            "invested",
+            "image_progress",
+            "percent_complete",
+            "problems",
+            "explanation",
+            "correction_reason",
+            "approved_at",
+            "approved_by",
+        ]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    # 1–N月累计 of the report's project and year (current values of every report; see selectors.reports).
+    ytd_completed = serializers.DecimalField(**MONEY)
+
+    class Meta:
+        model = MonthlyReport
+        fields = [
+            "id",
+            "project",
+            "project_name",
+            "year",
+            "month",
+            "invested",
+            "image_progress",
+            "percent_complete",
+            "problems",
+            "explanation",
+            "status",
+            "status_display",
+            "return_reason",
+            "version",
+            "revision",
+            "correction_reason",
+            "ytd_completed",
+            "updated_at",
+            "submitted_at",
+            "reviewed_at",
+        ]
+        read_only_fields = fields
+
+
+class ReportDetailSerializer(ReportSerializer):
+    """One report with every approved version (版本记录)."""
+
+    revisions = ReportRevisionSerializer(many=True, read_only=True)
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "revisions"]
+        read_only_fields = fields
+
+
+class _ValuesSerializer(serializers.Serializer):
+    # Text on purpose: the service parses and checks amounts with the same messages everywhere.
+    invested = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=40)
+    image_progress = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+    percent_complete = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=20)
+    problems = serializers.CharField(required=False, allow_blank=True)
+    explanation = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ReportCreateSerializer(_ValuesSerializer):
+    project = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    actual_start = serializers.DateField(
+        required=False, allow_null=True, help_text="前期项目首次填报投资时的实际开工日期。"
+    )
+
+
+class ReportUpdateSerializer(_ValuesSerializer):
+    version = serializers.IntegerField(help_text="您读取时的版本号；已被他人修改时返回 409。")
+    actual_start = serializers.DateField(required=False, allow_null=True)
+
+
+class ReportSubmitSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, allow_null=True, help_text="您读取时的版本号（可选）。"
+    )
+
+
+class ReportReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=500, help_text="退回原因（必填）。")
+
+
+class ReportCorrectSerializer(_ValuesSerializer):
+    version = serializers.IntegerField(help_text="您读取时的版本号。")
+    reason = serializers.CharField(allow_blank=True, max_length=500, help_text="更正原因（必填）。")
