@@ -209,7 +209,8 @@ class Header:
 
 
 def _texts(row) -> list[str]:
-    return [clean_text(v) for v in row[:MAX_COLUMNS]]
+    """Header cells as written (line breaks dropped), so errors name the column the user sees."""
+    return [re.sub(r"\s*\n\s*", "", str(v)).strip() if v is not None else "" for v in row[:MAX_COLUMNS]]
 
 
 def _map_header(candidates: list[list[str]], originals: list[str], last_row: int) -> Header:
@@ -257,17 +258,19 @@ def _combined(top: list[str], bottom: list[str], row_number: int) -> Header:
 
 
 def find_header(head_rows: list[tuple]) -> Header | None:
-    best: Header | None = None
+    """The row (or pair of rows) whose cells name most known columns; on a tie, one row beats two."""
+    best, best_key = None, None
     texts = [_texts(r) for r in head_rows]
     for i, row in enumerate(texts):
-        options = [_single(row, i + 1)]
-        if i + 1 < len(texts):
-            options.append(_combined(row, texts[i + 1], i + 1))
-        for header in options:
+        options = [(_single(row, i + 1), 1)]
+        if i + 1 < len(texts) and sum(1 for t in row if t) >= 2:  # a lone title cell is no group header
+            options.append((_combined(row, texts[i + 1], i + 1), 2))
+        for header, lines in options:
             if "name" not in header.fields or len(header.columns) < 3:
                 continue
-            if best is None or len(header.columns) > len(best.columns):
-                best = header
+            key = (len(header.columns), -lines)
+            if best_key is None or key > best_key:
+                best, best_key = header, key
     return best
 
 

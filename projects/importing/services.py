@@ -292,7 +292,10 @@ def _check_project(actor, row: LedgerRow, project: Project, today):
         row.error("乡镇", f"乡镇“{project.town.name}”不属于{project.county.name}")
     funding = sum((getattr(project, f) or ZERO for f in FUNDING), ZERO)
     if funding and funding != project.total_investment:
-        row.error("总投资", f"资金来源合计 {funding} 万元与总投资 {project.total_investment} 万元不一致")
+        row.error(
+            "总投资",
+            f"资金来源合计 {funding} 万元与总投资 {project.total_investment} 万元不一致（修改总投资时请同时填写资金来源各列）",
+        )
     if (
         project.planned_start
         and project.planned_completion

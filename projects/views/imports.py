@@ -1,0 +1,86 @@
+"""Ledger import pages: upload (with recent batches) → preview → confirm.
+
+Thin views over `projects.importing.services`; leaders and statistics get 403, another user's
+batch is a 404 unless you are the task-force office.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import permissions
+from ..choices import ImportStatus
+from ..importing.forms import LedgerUploadForm
+from ..importing.services import ImportRefused, batch_for_user, ledger_commit, ledger_preview, recent_batches
+
+
+def _require_importer(user):
+    if not permissions.can_import_ledger(user):
+        raise PermissionDenied("您没有导入项目台账的权限。")
+
+
+@require_http_methods(["GET", "POST"])
+def import_list(request):
+    _require_importer(request.user)
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    file_error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = ledger_preview(
+            actor=request.user, file_name=upload.name, data=upload.read(), year=form.cleaned_data["year"]
+        )
+        if not batch.summary.get("file_error"):
+            return redirect("projects:import_detail", pk=batch.pk)
+        file_error = batch.summary["file_error"]
+    return render(
+        request,
+        "projects/import_list.html",
+        {"form": form, "file_error": file_error, "batches": recent_batches(user=request.user)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _batch(request, pk):
+    _require_importer(request.user)
+    batch = batch_for_user(user=request.user, pk=pk)
+    if batch is None:
+        raise Http404("没有这个导入批次。")
+    return batch
+
+
+@require_http_methods(["GET"])
+def import_detail(request, pk):
+    batch = _batch(request, pk)
+    summary = batch.summary or {}
+    counts = summary.get("counts", {})
+    can_commit = (
+        batch.status == ImportStatus.PREVIEWED and not counts.get("errors") and not summary.get("file_error")
+    )
+    return render(
+        request,
+        "projects/import_detail.html",
+        {"batch": batch, "summary": summary, "counts": counts, "can_commit": can_commit},
+    )
+
+
+@require_POST
+def import_commit(request, pk):
+    batch = _batch(request, pk)
+    try:
+        batch = ledger_commit(actor=request.user, batch=batch)
+    except ImportRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("projects:import_detail", pk=pk)
+    result = batch.summary.get("result", {})
+    messages.success(
+        request,
+        f"已导入“{batch.file_name}”：新增项目 {result.get('created', 0)} 个，更新 {result.get('updated', 0)} 个，"
+        f"年度计划新增 {result.get('plans_created', 0)} 条、更新 {result.get('plans_updated', 0)} 条，"
+        f"无变化 {result.get('unchanged', 0)} 个。",
+    )
+    return redirect(reverse("projects:project_list"))

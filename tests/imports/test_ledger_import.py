@@ -1,0 +1,384 @@
+"""Ledger import, as the uploader sees it: the preview's verdict, then what the commit wrote."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+
+from accounts.choices import AuditAction
+from accounts.models import AuditLog
+from projects.choices import ImportStatus, Industry, KeyLevel, Nature, Stage
+from projects.importing.services import ImportRefused, ledger_commit, ledger_preview
+from projects.models import AnnualPlan, ImportBatch, Project, StageChange
+
+from .conftest import builders
+
+MESSY_NAMES = [
+    "巴公镇高端装备制造产业园",
+    "金村至高平物流通道改造工程",
+    "米山现代农业示范园",
+    "开发区智能传感器项目",
+]
+
+
+def project_audit_rows():
+    types = [ContentType.objects.get_for_model(m) for m in (Project, AnnualPlan)]
+    return AuditLog.objects.filter(content_type__in=types).count()
+
+
+def state():
+    return (
+        Project.objects.count(),
+        AnnualPlan.objects.count(),
+        StageChange.objects.count(),
+        project_audit_rows(),
+    )
+
+
+def preview(world, data, *, user="office", name="台账.xlsx", year=2025):
+    return ledger_preview(actor=world[user], file_name=name, data=data, year=year)
+
+
+# ---------------------------------------------------------------- bad inputs: one fixture each
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [
+        ("not_xlsx.txt", "不是 Excel 工作簿"),
+        ("renamed_csv.xlsx", "可能是 CSV"),
+        ("renamed_html.xlsx", "网页（HTML/XML）改名而来"),
+        ("empty.xlsx", "文件为空"),
+        ("empty_sheet.xlsx", "没有项目数据行"),
+        ("encrypted.xlsx", "文件已加密"),
+        ("zip_bomb.xlsx", "压缩炸弹"),
+        ("million_rows.xlsx", "声明了 1,000,000 行"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_clear_message_and_nothing_written(
+    world, fixture_bytes, fixture, message
+):
+    before = state()
+    batch = preview(world, fixture_bytes(fixture), name=fixture)
+    assert batch.status == ImportStatus.REJECTED
+    assert message in batch.summary["file_error"]
+    assert bytes(batch.content) == b""  # the refused file is not kept
+    with pytest.raises(ImportRefused):
+        ledger_commit(actor=world["office"], batch=batch)
+    assert state() == before
+
+
+def test_a_file_over_the_size_limit_is_refused(world, fixture_bytes, settings):
+    settings.IMPORT_MAX_BYTES = 4 * 1024
+    before = state()
+    batch = preview(world, fixture_bytes("messy_ledger.xlsx"))
+    assert "文件过大" in batch.summary["file_error"]
+    assert state() == before
+
+
+def test_zip_bomb_is_refused_from_declared_sizes_without_inflating(world, fixture_bytes):
+    data = fixture_bytes("zip_bomb.xlsx")
+    assert len(data) < 1024 * 1024
+    batch = preview(world, data)
+    assert "压缩炸弹" in batch.summary["file_error"]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "user", "row", "column", "message"),
+    [
+        ("unknown_county.xlsx", "office", 3, "县（市、区）", "未找到县（市、区）“平遥县”"),
+        ("unknown_department.xlsx", "office", 3, "责任单位", "未找到责任单位“市数据局”"),
+        ("duplicate_rows.xlsx", "office", 4, "项目名称", "与第3行重复（项目名称和建设单位相同）"),
+        ("out_of_scope.xlsx", "zezhou", 4, "县（市、区）", "超出管辖范围：泽州县只能导入本单位管辖的项目"),
+    ],
+)
+def test_rows_with_bad_references_are_listed_and_block_the_whole_import(
+    world, fixture_bytes, fixture, user, row, column, message
+):
+    before = state()
+    batch = preview(world, fixture_bytes(fixture), user=user)
+    assert batch.status == ImportStatus.REJECTED
+    errors = batch.summary["errors"]
+    assert any(e["row"] == row and e["column"] == column and message in e["message"] for e in errors), errors
+    assert all(e["sheet"] == "台账" for e in errors)
+    with pytest.raises(ImportRefused):
+        ledger_commit(actor=world[user], batch=batch)
+    assert state() == before
+
+
+def test_out_of_scope_file_lets_the_zezhou_rows_through_for_the_city_office(world, fixture_bytes):
+    batch = preview(world, fixture_bytes("out_of_scope.xlsx"), user="office")
+    assert (batch.summary["counts"]["create"], batch.summary["counts"]["errors"]) == (2, 0)
+
+
+def test_a_county_reporter_cannot_update_another_countys_project(world):
+    gp = world.gp_project
+    data = builders.simple_ledger(
+        [
+            [
+                gp.name,
+                None,
+                gp.construction_unit,
+                "高平市",
+                "米山镇",
+                "市工信局",
+                "新建",
+                99999,
+                1,
+                "2025-03-01",
+                None,
+            ]
+        ]
+    )
+    batch = preview(world, data, user="zezhou")
+    assert batch.summary["errors"][0]["message"].endswith("不在您的管辖范围内")
+
+
+def test_leaders_and_statistics_may_not_import(world, fixture_bytes):
+    for user in ("leader", "stats", "outsider"):
+        with pytest.raises(PermissionDenied):
+            preview(world, fixture_bytes("messy_ledger.xlsx"), user=user)
+    assert not ImportBatch.objects.exists()
+
+
+# ---------------------------------------------------------------- the messy real-world ledger
+
+
+def test_messy_ledger_preview_counts_and_notes(world, leaders, fixture_bytes):
+    batch = preview(world, fixture_bytes("messy_ledger.xlsx"))
+    s = batch.summary
+    assert batch.status == ImportStatus.PREVIEWED
+    assert s["counts"]["rows"] == 4  # title, unit line, header, blank, 合计 and footnote rows skipped
+    assert s["counts"]["create"] == 4
+    assert s["counts"]["errors"] == 0
+    assert [c["name"] for c in s["creates"]] == MESSY_NAMES
+    assert [c["row"] for c in s["creates"]] == [6, 8, 9, 10]
+    assert s["sheets"][0]["header_row"] == 5
+    assert len(s["sheets"]) == 1  # the 填表说明 sheet has no header
+    warnings = {(w["row"], w["column"]): w["message"] for w in s["warnings"]}
+    assert warnings[(6, "行业类别")] == "“新材料”按“工业”导入"
+    assert "校验位不符" in warnings[(8, "项目代码")]
+    assert warnings[(8, "包联领导")] == "领导库中没有“王某某”，已保留原文"
+    assert Project.objects.count() == 3  # a preview writes no project
+
+
+def test_messy_ledger_commits_the_values_a_person_would_read(world, leaders, fixture_bytes):
+    batch = ledger_commit(actor=world["office"], batch=preview(world, fixture_bytes("messy_ledger.xlsx")))
+    assert batch.status == ImportStatus.COMMITTED
+    assert batch.committed_at is not None
+    assert batch.summary["result"]["created"] == 4
+    projects = {
+        p.name: p for p in Project.objects.filter(name__in=MESSY_NAMES).select_related("town", "county")
+    }
+
+    bagong = projects["巴公镇高端装备制造产业园"]
+    assert bagong.code == builders.MESSY_CODES["bagong"]
+    assert bagong.total_investment == Decimal("12345.60")  # "１２３４５.６"
+    assert (bagong.county, bagong.town) == (world.zezhou, world.bagong)
+    assert bagong.reporting_unit == world.zezhou
+    assert bagong.department == world.gxj  # "市工信局"
+    assert bagong.planned_start == dt.date(2025, 3, 1)  # a date cell
+    assert bagong.planned_completion == dt.date(2026, 6, 30)  # "2026/6/30"
+    assert bagong.liaison_leader == leaders["魏连明"]  # "魏连明（副县长）"
+    assert bagong.liaison_leader_name == ""
+    assert bagong.industry == Industry.INDUSTRY
+    assert bagong.key_level == KeyLevel.CITY
+    assert bagong.manager_phone == "13903560001"
+    assert bagong.content == "建设标准化厂房8万平方米及配套设施"
+    assert bagong.stage == Stage.RESERVE
+    plan = bagong.annual_plans.get()
+    assert (plan.year, plan.planned_investment, plan.is_new, plan.planned_start_month) == (
+        2025,
+        Decimal("3000.00"),
+        True,
+        3,
+    )
+
+    jincun = projects["金村至高平物流通道改造工程"]
+    assert jincun.total_investment == Decimal("12000.00")  # "1.2亿"
+    assert jincun.town == world.jincun  # "金村"
+    assert jincun.department == world.jtj  # "市交通局"
+    assert jincun.nature == Nature.CONTINUING
+    assert jincun.planned_start == dt.date(2024, 3, 1)  # "2024年3月"
+    assert jincun.planned_completion == dt.date(2025, 12, 1)  # "2025.12"
+    assert jincun.liaison_leader is None and jincun.liaison_leader_name == "王某某"
+    assert jincun.annual_plans.get().planned_investment == Decimal("2000.00")  # "2000万元"
+    assert jincun.annual_plans.get().is_new is False
+
+    mishan = projects["米山现代农业示范园"]
+    assert (mishan.county, mishan.town) == (world.gaoping, world.mizhen)
+    assert mishan.planned_start == dt.date(2025, 3, 1)  # Excel serial 45717
+    assert mishan.planned_completion == dt.date(2027, 6, 1)  # 2027.6 typed as a number
+    assert mishan.actual_start == dt.date(2025, 4, 10)
+    assert mishan.stage == Stage.CONSTRUCTION  # an actual start date puts it under construction
+    assert mishan.nature == Nature.EXPANSION
+    assert mishan.total_investment == Decimal("8000.00")
+    assert mishan.annual_plans.get().planned_investment == Decimal("1500.00")  # "１５００" as text
+
+    zone = projects["开发区智能传感器项目"]
+    assert zone.county == world.zone and zone.town is None
+    assert zone.planned_start == dt.date(2025, 5, 1)  # "2025.5"
+    assert zone.key_level == ""
+    assert not zone.annual_plans.exists()
+
+    # One StageChange per new project, an audit row per project and plan, and one for the batch.
+    assert StageChange.objects.filter(project__in=projects.values()).count() == 4
+    tag = f"import-{batch.pk}"
+    assert AuditLog.objects.filter(batch=tag, action=AuditAction.CREATE).count() == 4 + 3
+    imports = AuditLog.objects.filter(batch=tag, action=AuditAction.IMPORT)
+    assert imports.count() == 1 and imports.get().actor == world["office"]
+
+
+def test_importing_the_same_file_again_changes_nothing(world, leaders, fixture_bytes):
+    data = fixture_bytes("messy_ledger.xlsx")
+    ledger_commit(actor=world["office"], batch=preview(world, data))
+    before = state()
+    versions = list(Project.objects.order_by("pk").values_list("pk", "version", "updated_at"))
+    again = preview(world, data)
+    counts = again.summary["counts"]
+    assert (counts["create"], counts["update"], counts["unchanged"], counts["errors"]) == (0, 0, 4, 0)
+    ledger_commit(actor=world["office"], batch=again)
+    assert state() == before
+    assert list(Project.objects.order_by("pk").values_list("pk", "version", "updated_at")) == versions
+
+
+def test_a_batch_is_committed_once(world, leaders, fixture_bytes):
+    batch = preview(world, fixture_bytes("messy_ledger.xlsx"))
+    ledger_commit(actor=world["office"], batch=batch)
+    with pytest.raises(ImportRefused, match="已经导入过"):
+        ledger_commit(actor=world["office"], batch=batch)
+    assert Project.objects.filter(name__in=MESSY_NAMES).count() == 4
+
+
+def test_a_changed_ledger_updates_only_what_changed(world, leaders, fixture_bytes):
+    ledger_commit(actor=world["office"], batch=preview(world, fixture_bytes("messy_ledger.xlsx")))
+    bagong = Project.objects.get(name="巴公镇高端装备制造产业园")
+    changed = builders.messy_ledger(annual_bagong="3500", total_zone="6000")
+    batch = preview(world, changed)
+    s = batch.summary
+    assert (s["counts"]["create"], s["counts"]["update"], s["counts"]["unchanged"]) == (0, 2, 2)
+    diffs = {u["name"]: {c["field"]: (c["old"], c["new"]) for c in u["changes"]} for u in s["updates"]}
+    assert diffs["巴公镇高端装备制造产业园"] == {"2025年年度计划投资（万元）": ("3000.00", "3500.00")}
+    assert diffs["开发区智能传感器项目"] == {"总投资（万元）": ("5000.00", "6000.00")}
+    ledger_commit(actor=world["office"], batch=batch)
+    bagong.refresh_from_db()
+    assert bagong.annual_plans.get(year=2025).planned_investment == Decimal("3500.00")
+    assert bagong.version == 1  # only its plan changed
+    zone = Project.objects.get(name="开发区智能传感器项目")
+    assert zone.total_investment == Decimal("6000.00") and zone.version == 2
+    update = AuditLog.objects.get(
+        batch=f"import-{batch.pk}",
+        action=AuditAction.UPDATE,
+        object_id=str(zone.pk),
+        content_type=ContentType.objects.get_for_model(Project),
+    )
+    assert update.changes == {"total_investment": ["5000.00", "6000.00"]}
+
+
+def test_rows_match_existing_projects_by_name_and_unit_and_blank_cells_clear_nothing(world):
+    project = world.zz_project
+    data = builders.simple_ledger(
+        [
+            [
+                project.name,
+                None,
+                project.construction_unit,
+                "泽州",
+                "巴公",
+                None,
+                "续建",
+                "10000",
+                "800",
+                None,
+                None,
+            ]
+        ]
+    )
+    batch = preview(world, data, user="zezhou")
+    assert batch.summary["counts"]["update"] == 1, batch.summary["errors"]
+    ledger_commit(actor=world["zezhou"], batch=batch)
+    project.refresh_from_db()
+    assert project.nature == Nature.CONTINUING
+    assert project.total_investment == Decimal("10000.00")
+    assert project.department == world.gxj  # blank 责任单位 cell left it alone
+    assert project.planned_start == dt.date(2025, 3, 1)
+    assert project.annual_plans.get(year=2025).planned_investment == Decimal("800.00")
+
+
+def test_a_year_column_sets_the_plan_year_else_the_form_year(world):
+    header = [*builders.SIMPLE_HEADER[:8], "年度计划投资", *builders.SIMPLE_HEADER[9:]]
+    data = builders.simple_ledger([builders.zezhou_row()], header=header)
+    ledger_commit(actor=world["office"], batch=preview(world, data, year=2026))
+    assert Project.objects.get(name="巴公镇新建厂房项目").annual_plans.get().year == 2026
+    data = builders.simple_ledger([builders.zezhou_row(name="另一项目")])  # "2025年计划投资"
+    ledger_commit(actor=world["office"], batch=preview(world, data, year=2026))
+    assert Project.objects.get(name="另一项目").annual_plans.get().year == 2025
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ({7: "-100"}, "总投资（万元）", "金额不能为负数"),
+        ({4: "米山镇"}, "乡镇", "乡镇“米山镇”不属于泽州县"),
+        ({9: "明年三月"}, "计划开工时间", "不是有效的日期"),
+        ({1: "2513-140525-04-01-123456"}, "项目代码", "格式应为"),
+        ({10: "2024-01-01"}, "计划竣工时间", "早于计划开工时间"),
+        ({2: ""}, "建设单位", "建设单位不能为空"),
+    ],
+)
+def test_row_errors_name_the_cell_and_the_reason(world, cells, column, message):
+    row = builders.zezhou_row()
+    for index, value in cells.items():
+        row[index] = value
+    batch = preview(world, builders.simple_ledger([row]))
+    errors = batch.summary["errors"]
+    assert any(e["column"] == column and message in e["message"] and e["row"] == 3 for e in errors), errors
+
+
+def test_credit_code_is_checked_when_given(world):
+    header = [*builders.SIMPLE_HEADER, "统一社会信用代码"]
+    good, bad = builders.credit_code(7), builders.credit_code(7)[:-1] + "0"
+    assert good != bad
+    batch = preview(world, builders.simple_ledger([[*builders.zezhou_row(), bad]], header=header))
+    assert "校验位错误" in batch.summary["errors"][0]["message"]
+    batch = preview(world, builders.simple_ledger([[*builders.zezhou_row(), good]], header=header))
+    assert batch.summary["counts"]["errors"] == 0
+
+
+def test_address_column_locates_a_row_without_a_county_column(world):
+    header = ["项目名称", "建设单位", "建设地点", "总投资"]
+    data = builders.simple_ledger(
+        [["北石店产业园", "泽州县北石店建设公司", "泽州县巴公镇北石店村", "3000"]], header=header
+    )
+    batch = ledger_commit(actor=world["office"], batch=preview(world, data))
+    project = Project.objects.get(name="北石店产业园")
+    assert (project.county, project.town, project.address) == (
+        world.zezhou,
+        world.bagong,
+        "泽州县巴公镇北石店村",
+    )
+    assert batch.summary["result"]["created"] == 1
+
+
+def test_a_new_total_must_agree_with_the_recorded_funding_sources(world):
+    project = world.zz_project  # funded 10000 万元 企业自筹
+    row = [
+        project.name,
+        None,
+        project.construction_unit,
+        "泽州县",
+        None,
+        None,
+        None,
+        "12000",
+        None,
+        None,
+        None,
+    ]
+    batch = preview(world, builders.simple_ledger([row]))
+    assert "资金来源合计 10000.00 万元与总投资 12000.00 万元不一致" in batch.summary["errors"][0]["message"]
+    header = [*builders.SIMPLE_HEADER, "企业自筹"]
+    batch = preview(world, builders.simple_ledger([[*row, "12000"]], header=header))
+    assert batch.summary["counts"]["update"] == 1
