@@ -120,7 +120,9 @@ class PhotoForm(forms.Form):
 
 class GridUploadForm(forms.Form):
     file = forms.FileField(
-        label="填好的月度填报表（.xlsx）", error_messages={"required": "请选择要上传的 Excel 文件。"}
+        label="填好的月度填报表（.xlsx）",
+        allow_empty_file=True,  # the safety gate answers an empty file with its own message
+        error_messages={"required": "请选择要上传的 Excel 文件。"},
     )
 
     def clean_file(self):
