@@ -414,7 +414,8 @@ class ProjectGenerator:
                     self.yesterday, completion + dt.timedelta(days=rng.randint(15, 200))
                 )
         elif before == Stage.CONSTRUCTION:
-            months_ago = rng.triangular(0.3, duration + 6, min(10, duration))
+            longest = min(duration + 4, 42)  # sites open for years are rarer than fresh ones
+            months_ago = rng.triangular(0.3, longest, longest * 0.3)
             start = min(
                 self.yesterday - dt.timedelta(days=3), today - dt.timedelta(days=round(months_ago * 30.44))
             )

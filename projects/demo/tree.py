@@ -54,18 +54,18 @@ def _ensure_orgs(existing: dict, specs: list[dict]) -> list[Organisation]:
 
     The path is computed as `accounts.services.organisation_save` does: parent.path + "<pk>/".
     """
-    result = []
+    missing = []
     for spec in specs:
         parent = spec.get("parent")
-        key = (parent.pk if parent else None, spec["name"])
-        org = existing.get(key)
-        if org is None:
-            org = Organisation.objects.create(**spec)
-            org.path = f"{parent.path if parent else '/'}{org.pk}/"
-            Organisation.objects.filter(pk=org.pk).update(path=org.path)
-            existing[key] = org
-        result.append(org)
-    return result
+        if (parent.pk if parent else None, spec["name"]) not in existing:
+            missing.append(Organisation(**spec))
+    if missing:
+        Organisation.objects.bulk_create(missing)
+        for org in missing:
+            org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
+            existing[(org.parent_id, org.name)] = org
+        Organisation.objects.bulk_update(missing, ["path"])
+    return [existing[(s["parent"].pk if s.get("parent") else None, s["name"])] for s in specs]
 
 
 def build_tree(seed: int) -> Tree:
@@ -192,7 +192,7 @@ def _build_users(rng, city, areas, departments, leaders) -> dict[str, User]:
     password = make_password(PASSWORD)  # hashed once: PBKDF2 per user would dominate a small build
     roles = {r.code: r for r in Role.objects.all()}
     existing = {u.username: u for u in User.objects.filter(username__in=[p.username for p in personas()])}
-    users = {}
+    users, new_users = {}, []
     for persona in personas():
         if persona.org == "city":
             org = city
@@ -202,17 +202,32 @@ def _build_users(rng, city, areas, departments, leaders) -> dict[str, User]:
             org = areas[persona.org]
         full_name = person_name(rng)
         phone = phone_number(rng)
-        user = existing.get(persona.username) or User(username=persona.username)
+        user = existing.get(persona.username)
+        if user is None:
+            user = User(username=persona.username, full_name=full_name, phone=phone)
+            new_users.append(user)
         user.organisation = org
-        user.full_name = user.full_name or full_name
-        user.phone = user.phone or phone
         user.password = password
         user.is_active = True
         user.is_staff = persona.staff
         user.is_superuser = persona.staff
-        user.save()
-        user.roles.set([roles[code] for code in persona.roles])
         users[persona.username] = user
+    known = [u for u in users.values() if u.pk is not None]
+    User.objects.bulk_create(new_users)
+    User.objects.bulk_update(
+        known,
+        ["organisation", "password", "is_active", "is_staff", "is_superuser"],
+    )
+    # Each persona holds exactly its roles, even if someone changed them since the last run.
+    through = User.roles.through
+    through.objects.filter(user__in=users.values()).delete()
+    through.objects.bulk_create(
+        [
+            through(user_id=users[p.username].pk, role_id=roles[code].pk)
+            for p in personas()
+            for code in p.roles
+        ]
+    )
     # The leader persona is the 常务副市长 of the city: his 包联 projects are "my projects".
     deputy = leaders["city"][1].leader
     Leader.objects.filter(user=users["leader"]).exclude(pk=deputy.pk).update(user=None)
