@@ -24,6 +24,7 @@ from .projects import MONEY
 from .reports import reporting_projects, since_start_completed, ytd_completed
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -268,7 +269,9 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
             name=p["name"],
             stage=p["stage"],
             total_investment=p["total_investment"] or ZERO,
-            annual_plan=p["grid_annual_plan"],
+            annual_plan=None
+            if p["grid_annual_plan"] is None
+            else Decimal(p["grid_annual_plan"]).quantize(CENT),
             last_month=last.get(p["id"]),
             ytd_before=ytd.get(p["id"]) or ZERO,
             since_start_before=since.get(p["id"]) or ZERO,

@@ -66,7 +66,8 @@ def dossier_reports(context, project, user=None, months=DOSSIER_MONTHS):
         "plan": [_num(r["annual_plan"]) for r in series[-months:]],
     }
     year, month = default_period()
-    latest = series[-1] if series else None
+    reported = [r for r in series if r["status"]]
+    latest = reported[-1] if reported else (series[-1] if series else None)
     return {
         "project": project,
         "rows": shown,
@@ -74,7 +75,7 @@ def dossier_reports(context, project, user=None, months=DOSSIER_MONTHS):
         "all_rows": list(reversed(series)) if len(series) > months else [],
         "chart": chart,
         "latest": latest,
-        "since_start": latest["cumulative"] if latest else Decimal("0.00"),
+        "since_start": series[-1]["cumulative"] if series else Decimal("0.00"),
         "can_enter": permissions.can_enter_reports(user) if user is not None else False,
         "grid_year": year,
         "grid_month": month,
