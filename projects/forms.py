@@ -241,7 +241,13 @@ class ApprovalForm(forms.ModelForm):
 class TransitionForm(forms.Form):
     """Confirmation of a stage action: the reason and, where the target stage needs one, its date."""
 
-    to = forms.ChoiceField(widget=forms.HiddenInput)
+    to = forms.ChoiceField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "请选择目标阶段。",
+            "invalid_choice": "您不能将该项目变更为所选阶段：跨阶段或退回须由专班办公室办理。",
+        },
+    )
     reason = forms.CharField(
         label="原因说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -9,9 +9,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from accounts import audit
@@ -40,16 +42,16 @@ HISTORY_LIMIT = 50
 
 # (ordering key of ProjectFilterSet, column header); None = not sortable.
 LIST_COLUMNS = [
-    ("code", "项目代码"),
-    ("name", "项目名称"),
-    ("county", "县（市、区）"),
-    (None, "责任单位"),
-    ("stage", "阶段"),
-    (None, "重点级别"),
-    ("total_investment", "总投资（万元）"),
-    ("annual_planned", "年度计划（万元）"),
-    ("planned_start", "计划开工"),
-    ("updated_at", "更新时间"),
+    ("code", gettext_noop("项目代码")),
+    ("name", gettext_noop("项目名称")),
+    ("county", gettext_noop("县（市、区）")),
+    (None, gettext_noop("责任单位")),
+    ("stage", gettext_noop("阶段")),
+    (None, gettext_noop("重点级别")),
+    ("total_investment", gettext_noop("总投资（万元）")),
+    ("annual_planned", gettext_noop("年度计划（万元）")),
+    ("planned_start", gettext_noop("计划开工")),
+    ("updated_at", gettext_noop("更新时间")),
 ]
 
 
@@ -92,8 +94,22 @@ def _style_filter_form(form, user) -> None:
         form.fields[name].label_from_instance = lambda org: org.display_name
 
 
+ANNOTATED_ORDERINGS = ("annual_planned", "-annual_planned")
+
+
 def project_list_view(request):
-    filterset, queryset = project_list(user=request.user, filters=request.GET, request=request)
+    filters = request.GET
+    ordering = filters.get("ordering", "")
+    if ordering in ANNOTATED_ORDERINGS:
+        # The FilterSet orders before the selector adds the `annual_planned` annotation, so this
+        # one column is sorted here, after it (NULLs — no plan that year — last either way).
+        filters = filters.copy()
+        del filters["ordering"]
+    filterset, queryset = project_list(user=request.user, filters=filters, request=request)
+    if ordering in ANNOTATED_ORDERINGS:
+        column = F("annual_planned")
+        key = column.desc(nulls_last=True) if ordering.startswith("-") else column.asc(nulls_last=True)
+        queryset = queryset.order_by(key, "-id")
     valid = filterset.is_valid()
     year = filterset.plan_year if valid else current_year()
     totals = project_totals(queryset, year)
@@ -102,7 +118,6 @@ def project_list_view(request):
     paginator.count = totals.count
     page = paginator.get_page(request.GET.get("page"))
     _style_filter_form(filterset.form, request.user)
-    ordering = request.GET.get("ordering", "")
     advanced = ("town", "department", "industry", "flag", "new_or_continuing", "min_investment")
     return render(
         request,
