@@ -20,13 +20,27 @@ def _check_in_scope(actor, project: Project) -> None:
 
 
 def check_new_project_scope(actor, project: Project) -> None:
-    """A new project must fall within the actor's own scope (a county reporter cannot file for another county)."""
+    """A new project must fall within the actor's own scope.
+
+    Territorial units file projects located in their area (the reporting unit alone does not count:
+    a county cannot put a project into another county's figures); departments file projects they are
+    responsible for; enterprises their own.
+    """
+    from accounts.choices import OrgKind
+
     if actor.sees_all_projects:
         return
     org = actor.organisation
     if org is None:
         raise PermissionDenied("您的账号未关联单位，不能新建项目。")
-    related = [project.county, project.town, project.department, project.reporting_unit, project.enterprise]
+    if org.kind == OrgKind.CITY:
+        return
+    if org.kind == OrgKind.DEPARTMENT:
+        related = [project.department]
+    elif org.kind == OrgKind.ENTERPRISE:
+        related = [project.enterprise]
+    else:
+        related = [project.county, project.town]
     if not any(o is not None and o.path.startswith(org.path) for o in related):
         raise PermissionDenied("只能新建本单位管辖范围内的项目。")
 
@@ -99,6 +113,7 @@ def annual_plan_save(*, actor, plan: AnnualPlan, batch: str = "") -> AnnualPlan:
     existing = AnnualPlan.objects.select_for_update().filter(project=plan.project, year=plan.year).first()
     if existing is not None and plan.pk is None:
         plan.pk = existing.pk
+        plan._state.adding = False  # it now stands for the existing row (unique checks exclude it)
     before = audit.snapshot(existing) if existing else {}
     plan.full_clean(validate_unique=plan.pk is None)
     after = audit.snapshot(plan)
@@ -142,6 +157,7 @@ def approval_save(*, actor, approval: Approval) -> Approval:
     )
     if existing is not None and approval.pk is None:
         approval.pk = existing.pk
+        approval._state.adding = False
     before = audit.snapshot(existing) if existing else {}
     approval.full_clean(validate_unique=approval.pk is None)
     changes = audit.diff(before, audit.snapshot(approval))
