@@ -372,7 +372,9 @@ def reports_save(
 
     for project, start in to_start:
         try:
-            project_transition(actor=actor, project=project, to=Stage.CONSTRUCTION, effective_date=start)
+            projects[project.pk] = project_transition(
+                actor=actor, project=project, to=Stage.CONSTRUCTION, effective_date=start
+            )
         except ValidationError as exc:
             raise ReportRowErrors({project.pk: {"actual_start": exc.messages}}, labels) from None
         except PermissionDenied as exc:
@@ -397,57 +399,43 @@ def reports_save(
             update_fields=[*CONTENT_FIELDS, "version", "updated_at", "updated_by"],
         )
 
-    written = {r.project_id: r for r in to_create + to_update}
-    if written:
-        fresh = {
-            r.project_id: r
-            for r in MonthlyReport.objects.filter(project_id__in=list(written), year=year, month=month)
-        }
-        entries = []
-        for project_id, new in fresh.items():
-            new.project = projects[project_id]  # for the audit row's text, without a query per row
-            old = existing.get(project_id)
-            new_values = audit.snapshot(new, fields=list(CONTENT_FIELDS))
-            old_values = audit.snapshot(old, fields=list(CONTENT_FIELDS)) if old else {}
-            entries.append(
-                audit.Entry(
-                    action=AuditAction.UPDATE if old else AuditAction.CREATE,
-                    instance=new,
-                    changes=audit.diff(old_values, new_values),
-                    root=projects[project_id],
-                )
-            )
-        audit.record_many(actor=actor, entries=entries, batch=batch)
-
-    if submit and submit_ids:
-        _submit_queryset(
-            actor,
-            MonthlyReport.objects.filter(project_id__in=submit_ids, year=year, month=month),
-            batch=batch,
-            projects=projects,
-        )
-
-    result = {
-        r.project_id: r
-        for r in MonthlyReport.objects.filter(project_id__in=sent, year=year, month=month).select_related(
-            "project"
-        )
+    # One read of every row sent, with pks and current values: the audit rows, the submission and
+    # the result all work from it.
+    current = {
+        r.project_id: r for r in MonthlyReport.objects.filter(project_id__in=sent, year=year, month=month)
     }
-    return [result[pid] for pid in sent if pid in result]
+    for project_id, report in current.items():
+        report.project = projects[project_id]  # the full project, already loaded: no query per row
+    entries = []
+    for written in to_create + to_update:
+        new = current[written.project_id]
+        old = existing.get(written.project_id)
+        old_values = audit.snapshot(old, fields=list(CONTENT_FIELDS)) if old else {}
+        entries.append(
+            audit.Entry(
+                action=AuditAction.UPDATE if old else AuditAction.CREATE,
+                instance=new,
+                changes=audit.diff(old_values, audit.snapshot(new, fields=list(CONTENT_FIELDS))),
+                root=new.project,
+            )
+        )
+    if entries:
+        audit.record_many(actor=actor, entries=entries, batch=batch)
+    if submit:
+        to_submit = [current[pid] for pid in submit_ids if current[pid].status in EDITABLE_REPORT_STATUSES]
+        _submit_reports(actor, to_submit, batch=batch)
+    return [current[pid] for pid in sent if pid in current]
 
 
 # --- submit ----------------------------------------------------------------------------------
 
 
-def _submit_queryset(actor, queryset, *, batch: str = "", projects: dict | None = None) -> int:
-    """Submit the draft/returned reports of `queryset` with one UPDATE; already submitted ones are skipped."""
-    locked = list(
-        queryset.select_for_update(of=("self",)).filter(status__in=EDITABLE_REPORT_STATUSES).order_by("pk")
-    )
-    if not locked:
+def _submit_reports(actor, reports: list[MonthlyReport], *, batch: str = "") -> int:
+    """Submit `reports` (locked by the caller, `project` attached) with one UPDATE and one audit INSERT."""
+    if not reports:
         return 0
     now = timezone.now()
-    MonthlyReport.objects.filter(pk__in=[r.pk for r in locked]).update(
+    MonthlyReport.objects.filter(pk__in=[r.pk for r in reports]).update(
         status=ReportStatus.SUBMITTED,
         submitted_at=now,
         submitted_by=actor,
@@ -456,21 +444,31 @@ def _submit_queryset(actor, queryset, *, batch: str = "", projects: dict | None 
         updated_at=now,
         updated_by=actor,
     )
-    if projects is None:
-        projects = {p.pk: p for p in Project.objects.filter(pk__in={r.project_id for r in locked})}
+    entries = []
+    for r in reports:
+        entries.append(
+            audit.Entry(
+                action=AuditAction.SUBMIT,
+                instance=r,
+                root=r.project,
+                changes={"status": [r.status, ReportStatus.SUBMITTED.value]},
+            )
+        )
+        r.status, r.submitted_at, r.submitted_by, r.return_reason = ReportStatus.SUBMITTED, now, actor, ""
+        r.version, r.updated_at, r.updated_by = r.version + 1, now, actor
+    audit.record_many(actor=actor, entries=entries, batch=batch or uuid.uuid4().hex)
+    return len(reports)
+
+
+def _submit_queryset(actor, queryset) -> int:
+    """Submit the draft/returned reports of `queryset`; already submitted or approved ones are skipped."""
+    locked = list(
+        queryset.select_for_update(of=("self",)).filter(status__in=EDITABLE_REPORT_STATUSES).order_by("pk")
+    )
+    projects = {p.pk: p for p in Project.objects.filter(pk__in={r.project_id for r in locked})}
     for r in locked:
         r.project = projects[r.project_id]
-    entries = [
-        audit.Entry(
-            action=AuditAction.SUBMIT,
-            instance=r,
-            changes={"status": [r.status, ReportStatus.SUBMITTED.value]},
-            root=projects[r.project_id],
-        )
-        for r in locked
-    ]
-    audit.record_many(actor=actor, entries=entries, batch=batch or uuid.uuid4().hex)
-    return len(locked)
+    return _submit_reports(actor, locked)
 
 
 @transaction.atomic
@@ -516,10 +514,8 @@ def report_submit(*, actor, report: MonthlyReport, expected_version: int | None 
         return locked
     if locked.status == ReportStatus.APPROVED:
         raise TransitionError("本月进展已审核，不能再次提交；如需修改请使用“更正”。")
-    _submit_queryset(
-        actor, MonthlyReport.objects.filter(pk=locked.pk), projects={locked.project_id: locked.project}
-    )
-    return MonthlyReport.objects.select_related("project").get(pk=locked.pk)
+    _submit_reports(actor, [locked])
+    return locked
 
 
 # --- review ----------------------------------------------------------------------------------
