@@ -40,6 +40,22 @@ STAGE_MIX = (
     (Stage.SUSPENDED, 0.015),
     (Stage.CANCELLED, 0.005),
 )
+VILLAGES = (
+    "",
+    "",
+    "东侧",
+    "西侧",
+    "南侧",
+    "北侧",
+    "东村",
+    "西村",
+    "南庄",
+    "北庄",
+    "河东村",
+    "沟底村",
+    "坪上村",
+    "岭后村",
+)
 CITY_LEVEL_SHARE = 0.05  # 市本级 projects: county is the city, a department reports them
 # Government-side industries a department can run at city level.
 CITY_LEVEL_INDUSTRIES = (Industry.TRANSPORT, Industry.URBAN, Industry.WATER, Industry.SOCIAL)
@@ -254,7 +270,8 @@ class ProjectGenerator:
         bias = AREA_INDUSTRY_BIAS.get(area_key, {})
         profiles = [p for p in PROFILES if area_key != "city" or p.industry in CITY_LEVEL_INDUSTRIES]
         profile = rng.choices(profiles, [p.weight * bias.get(p.industry, 1.0) for p in profiles])[0]
-        template = rng.choices(profile.templates, [t.weight for t in profile.templates])[0]
+        templates = [t for t in profile.templates if area_key != "city" or "{town}" not in t.pattern]
+        template = rng.choices(templates, [t.weight for t in templates])[0]
         industry = profile.industry
 
         area = AREA_BY_KEY.get(area_key)
@@ -266,7 +283,7 @@ class ProjectGenerator:
         unit, credit_code, unit_kind = self._unit(template, area_key)
         values["company"] = unit.removesuffix("有限公司") if unit_kind == "ent" else unit
         name = template.pattern.format(**values)
-        name = self._unique_name(name)
+        name = self._unique_name(name, area_key)
         content = template.content.format(**values)
 
         total = self._total(template)
@@ -324,9 +341,7 @@ class ProjectGenerator:
         leader, leader_name = self._leader(area_key, industry, key_level, stage, total)
         funding = self._funding(total, unit_kind, industry, is_private)
         place = values["town"] or area_name
-        address = f"{area_name}{place if place != area_name else ''}" + rng.choice(
-            ["", "东侧", "西侧", "工业园区内", f"{rng.choice(BRANDS)}村", "城区"]
-        )
+        address = f"{area_name}{place if place != area_name else ''}" + rng.choice(VILLAGES)
         project = Project(
             code=code,
             name=name,
@@ -375,12 +390,20 @@ class ProjectGenerator:
         )
         return project, meta
 
-    def _unique_name(self, name: str) -> str:
-        candidate = name
-        for phase in ("二期", "三期", "四期"):
+    def _unique_name(self, name: str, area_key: str) -> str:
+        """Ledgers tell same-named works apart by phase or by section; a number is the last resort."""
+        candidates = [] if name.endswith("期") else [name + phase for phase in ("二期", "三期", "四期")]
+        area = AREA_BY_KEY.get(area_key)
+        sections = (
+            [t for t, _ in area.towns] if area and area.towns else [t for a in AREAS for t, _ in a.towns]
+        )
+        for town in self.rng.sample(sections, min(4, len(sections))):
+            candidates.append(
+                f"{name}（{town}段）" if "路" in name or "管网" in name else f"{name}（{town}）"
+            )
+        for candidate in [name, *candidates]:
             if candidate not in self.names:
                 break
-            candidate = name + phase if not name.endswith("期") else f"{name}（{phase}）"
         k = 2
         base = candidate
         while candidate in self.names:
@@ -414,8 +437,11 @@ class ProjectGenerator:
                     self.yesterday, completion + dt.timedelta(days=rng.randint(15, 200))
                 )
         elif before == Stage.CONSTRUCTION:
-            longest = min(duration + 4, 42)  # sites open for years are rarer than fresh ones
-            months_ago = rng.triangular(0.3, longest, longest * 0.3)
+            # Sites opened over the last three years; a long-running one is a bigger job (or overdue).
+            months_ago = rng.uniform(0.3, 40)
+            if months_ago > duration - 1 and rng.random() < 0.8:
+                duration = int(months_ago) + rng.randint(2, 14)
+                meta.duration_months = duration
             start = min(
                 self.yesterday - dt.timedelta(days=3), today - dt.timedelta(days=round(months_ago * 30.44))
             )
