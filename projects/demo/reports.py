@@ -172,10 +172,11 @@ class ReportBuilder:
             report.return_reason = rng.choice(RETURN_REASONS)
             return
         report.status = ReportStatus.APPROVED
-        report.revision = 1
+        # As `reports_approve` does: each approval freezes the report under its current revision
+        # number, 0 for the first approval, n after the n-th correction.
         first = ReportRevision(
             report=report,
-            revision=1,
+            revision=0,
             invested=report.invested,
             image_progress=report.image_progress,
             percent_complete=report.percent_complete,
@@ -187,7 +188,7 @@ class ReportBuilder:
         if period <= self.current - 2 and rng.random() < CORRECTED_SHARE:
             corrected_at = min(self.now, reviewed + dt.timedelta(days=rng.randint(7, 40)))
             first.invested = money(report.invested * Decimal(str(round(rng.uniform(0.7, 1.3), 2))))
-            report.revision = 2
+            report.revision = 1
             report.version = 6
             report.correction_reason = rng.choice(CORRECTION_REASONS)
             report.updated_at = corrected_at
@@ -195,7 +196,7 @@ class ReportBuilder:
             revisions.append(
                 ReportRevision(
                     report=report,
-                    revision=2,
+                    revision=1,
                     invested=report.invested,
                     image_progress=report.image_progress,
                     percent_complete=report.percent_complete,
