@@ -84,6 +84,11 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
+    # A plain string: monthly reports also have a `status`, and one enum name per choice set keeps the
+    # schema free of naming collisions.
+    status = serializers.CharField(
+        read_only=True, help_text="办理状态代码：not_started/in_progress/done/not_applicable"
+    )
     kind = serializers.CharField(source="kind.code", read_only=True)
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
