@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from accounts.choices import OrgKind
+
 from ..choices import Stage
 from ..models import AnnualPlan
 from .projects import projects_for_user
@@ -18,7 +20,7 @@ def home_by_county(*, user, year: int) -> list[dict]:
     scoped = projects_for_user(user)
     rows = list(
         scoped.order_by()
-        .values("county_id", "county__name", "county__short_name", "county__sort_order")
+        .values("county_id", "county__name", "county__short_name", "county__sort_order", "county__kind")
         .annotate(
             count=Count("pk"),
             building=Count("pk", filter=Q(stage=Stage.CONSTRUCTION)),
@@ -36,6 +38,8 @@ def home_by_county(*, user, year: int) -> list[dict]:
         {
             "county_id": row["county_id"],
             "name": row["county__short_name"] or row["county__name"],
+            # City-level projects: the list's county filter would take the whole city's subtree.
+            "is_city": row["county__kind"] == OrgKind.CITY,
             "count": row["count"],
             "building": row["building"],
             "total_investment": row["total_investment"] or ZERO,

@@ -77,13 +77,17 @@ def _sort_columns(current: str):
 
 
 def _style_filter_form(form, user) -> None:
-    for name, field in form.fields.items():
+    everything = _("全部")
+    for field in form.fields.values():
         widget = field.widget
-        if name in ("stage", "flag"):
-            widget.attrs.setdefault("class", "form-select")
-            widget.attrs.setdefault("size", "4")
-        elif widget.__class__.__name__.endswith("Select"):
+        if widget.__class__.__name__.endswith("Select"):
             widget.attrs.setdefault("class", "form-select form-select-sm")
+            if hasattr(field, "queryset"):
+                field.empty_label = everything
+            else:
+                choices = list(field.choices)
+                if choices and choices[0][0] == "":
+                    field.widget.choices = [("", everything), *choices[1:]]
         else:
             widget.attrs.setdefault("class", "form-control form-control-sm")
     if not user.sees_all_projects:

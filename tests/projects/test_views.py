@@ -785,3 +785,20 @@ def test_sorting_by_annual_plan(client_for, world):
     assert names == ["泽州县金村物流通道", "泽州县巴公智能装备产业园", "高平市米山新材料项目"]
     names = project_names_on_page(page(client, LIST, ordering="annual_planned"))
     assert names == ["泽州县巴公智能装备产业园", "泽州县金村物流通道", "高平市米山新材料项目"]
+
+
+def test_filter_form_keeps_the_chosen_stages_and_offers_all(client_for, world):
+    html = page(client_for("office"), LIST, stage=["construction", "prework"])
+    assert re.search(r'name="stage" value="construction" id="[^"]+" checked', html)
+    assert re.search(r'name="stage" value="prework" id="[^"]+" checked', html)
+    assert not re.search(r'name="stage" value="reserve" id="[^"]+" checked', html)
+    assert '<option value="" selected>全部</option>' in html
+    assert "---------" not in html
+
+
+def test_home_does_not_link_city_level_projects_as_a_county(client_for, world):
+    ProjectFactory(name="晋城市本级项目", county=world.city)
+    html = page(client_for("office"), "/")
+    table = html[html.index("按县（市、区）") :]
+    assert "（市本级）" in table
+    assert f"?county={world.city.pk}" not in table
