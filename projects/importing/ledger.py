@@ -324,10 +324,10 @@ class Context:
     today: dt.date = field(default_factory=timezone.localdate)
 
 
-def _is_total_or_heading(texts: list[str], name: str) -> bool:
-    filled = [t for t in texts if t]
-    for text in filled[:3]:
-        if _TOTAL_ROW.match(compact(text)):
+def _is_total_or_heading(values, name: str) -> bool:
+    filled = [v for v in values if v is not None and v != ""]
+    for value in filled[:3]:
+        if isinstance(value, str) and _TOTAL_ROW.match(compact(value)):
             return True
     return not name and len(filled) <= 2
 
@@ -356,11 +356,11 @@ def read_sheet(ws, ctx: Context, counter: list[int]) -> Iterator[LedgerRow] | No
 
 
 def _row(sheet, number, values, header: Header, ctx: Context, counter):
-    if not values or all(parsing.is_blank(v) for v in values):
+    if not values or all(v is None or (isinstance(v, str) and parsing.is_blank(v)) for v in values):
         return
     cells = {c.field: values[c.index] if c.index < len(values) else None for c in header.columns}
     name = clean_text(cells.get("name"))
-    if _is_total_or_heading([clean_text(v) for v in values], name):
+    if _is_total_or_heading(values, name):
         return
     counter[0] += 1
     if counter[0] > ctx.max_rows:

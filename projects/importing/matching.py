@@ -5,6 +5,7 @@ Everything is loaded once per import (two queries), so resolving 5,000 rows cost
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
@@ -29,6 +30,7 @@ class OrgDirectory:
     def __init__(self, orgs=None):
         orgs = list(orgs if orgs is not None else Organisation.objects.filter(is_active=True))
         self.by_id = {o.pk: o for o in orgs}
+        self._cache: dict[int, dict[str, list[Organisation]]] = {}
         self.city_names = [compact(o.name) for o in orgs if o.kind == OrgKind.CITY]
         self._areas: dict[str, list[Organisation]] = defaultdict(list)
         self._towns: dict[str, list[Organisation]] = defaultdict(list)
@@ -76,10 +78,11 @@ class OrgDirectory:
         return variants
 
     def _find(self, index, text, suffixes) -> list[Organisation]:
-        for variant in self._variants(text, suffixes):
-            if variant in index:
-                return index[variant]
-        return []
+        # A ledger repeats the same few names thousands of times: remember each answer.
+        cache = self._cache.setdefault(id(index), {})
+        if text not in cache:
+            cache[text] = next((index[v] for v in self._variants(text, suffixes) if v in index), [])
+        return cache[text]
 
     def areas(self, text: str) -> list[Organisation]:
         return self._find(self._areas, text, _AREA_SUFFIXES)
@@ -119,6 +122,7 @@ class LeaderDirectory:
         for leader in leaders:
             self.by_name[compact(leader.name)].append(leader)
         self.names_longest_first = sorted(self.by_name, key=len, reverse=True)
+        self._cache: dict = {}
 
     @staticmethod
     def clean_name(text: str) -> str:
@@ -126,6 +130,12 @@ class LeaderDirectory:
         return name
 
     def find(self, text: str, *, area: Organisation | None = None) -> Leader | None:
+        key = (text, area.pk if area is not None else None)
+        if key not in self._cache:
+            self._cache[key] = self._find(text, area)
+        return self._cache[key]
+
+    def _find(self, text: str, area: Organisation | None) -> Leader | None:
         name = self.clean_name(text)
         candidates = self.by_name.get(name) or self.by_name.get(_TITLE_WORDS.sub("", name))
         if not candidates:
@@ -217,14 +227,17 @@ def soft_choice(text: str, words, choices, default):
     return default.value, f"无法识别“{text}”，按“{choices(default).label}”导入"
 
 
+@functools.lru_cache(maxsize=512)
 def nature_from(text: str):
     return soft_choice(text, NATURE_WORDS, Nature, Nature.OTHER)
 
 
+@functools.lru_cache(maxsize=512)
 def industry_from(text: str):
     return soft_choice(text, INDUSTRY_WORDS, Industry, Industry.OTHER)
 
 
+@functools.lru_cache(maxsize=512)
 def key_level_from(text: str):
     key = compact(text)
     if key in KEY_LEVEL_NONE:

@@ -21,21 +21,34 @@ class CellError(ValueError):
     """A cell whose content cannot be read; the message is shown to the user."""
 
 
+_SPACE_RUN = re.compile(r"[ \t\u00a0]+")
+_ALL_SPACE = re.compile(r"\s+")
+
+
 def clean_text(value) -> str:
     """NFKC (full-width digits, letters and punctuation → half-width), trimmed, inner runs of space → one."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line).strip()
+    if not isinstance(value, str):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    if not unicodedata.is_normalized("NFKC", value):
+        value = unicodedata.normalize("NFKC", value)
+    if "\n" in value or "\r" in value:
+        lines = [_SPACE_RUN.sub(" ", line).strip() for line in value.replace("\r", "\n").split("\n")]
+        return "\n".join(line for line in lines if line)
+    if "  " in value or "\t" in value or "\u00a0" in value:
+        value = _SPACE_RUN.sub(" ", value)
+    return value.strip()
 
 
 def compact(value) -> str:
     """`clean_text` without any whitespace: for header names and lookups ("项目 名称\\n" → "项目名称")."""
-    return re.sub(r"\s+", "", clean_text(value))
+    text = clean_text(value)
+    if " " in text or "\n" in text:
+        text = _ALL_SPACE.sub("", text)
+    return text
 
 
 def is_blank(value) -> bool:

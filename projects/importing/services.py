@@ -356,6 +356,7 @@ def _annual_plan(row: LedgerRow, rp: RowPlan, existing_plans):
         rp.plan_is_new = True
         rp.plan_changes = audit.diff({}, audit.snapshot(rp.plan, fields=["year", *PLAN_FIELDS]))
         return
+    current.project = rp.project  # so the audit row's text needs no query
     before = audit.snapshot(current, fields=PLAN_FIELDS)
     for f, value in desired.items():
         setattr(current, f, value)
@@ -534,7 +535,9 @@ def _write(actor, batch: ImportBatch, analysis: Analysis) -> dict:
     plan_rows = [rp for rp in analysis.plans if rp.plan is not None and rp.plan_changes]
     new_plans = [rp.plan for rp in plan_rows if rp.plan_is_new]
     for plan in new_plans:
-        plan.project_id = plan.project.pk
+        plan.project = (
+            plan.project
+        )  # the project has its id now; keeps the cached object (no query for str())
     AnnualPlan.objects.bulk_create(new_plans, batch_size=CHUNK)
     changed_plans = [rp.plan for rp in plan_rows if not rp.plan_is_new]
     if changed_plans:
