@@ -50,10 +50,10 @@ ADMIN = "admin-login"
 @dataclass(frozen=True)
 class Row:
     name: str
-    expected: tuple
-    kwargs: dict = field(default_factory=dict)  # kwarg → attribute of the matrix world
-    method: str = "get"
-    data: dict = field(default_factory=dict)
+    kwargs: dict  # URL kwarg → attribute of the matrix world holding the object
+    method: str
+    expected: tuple  # one cell per persona, in PERSONAS order
+    data: dict = field(default_factory=dict)  # values naming a matrix-world object stand for its id
     note: str = ""
 
     def __post_init__(self):
@@ -69,218 +69,102 @@ class Row:
         )
 
 
-# Column order:        anon      office leader stats zezhou z_head gaoping jtj  admin outsider
-EVERYONE = (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200)
-API_EVERYONE = (API_ANON, 200, 200, 200, 200, 200, 200, 200, 200, 200)
-# A 泽州县 project not led by 市交通局: county users see it, gaoping/jtj/outsider get 404.
-ZZ_READ = (LOGIN, 200, 200, 200, 200, 200, 404, 404, 200, 404)
-# Writing on it: read-only roles get 403 (they see it), out-of-scope users 404.
-ZZ_WRITE = (LOGIN, 200, 403, 403, 200, 200, 404, 404, 200, 404)
-CREATE = (LOGIN, 200, 403, 403, 200, 200, 200, 200, 200, 403)
-IMPORTERS = (LOGIN, 200, 403, 403, 200, 403, 200, 200, 200, 403)
+# Shorthands so each row of the table fits on one line.
+L, A, ADM = LOGIN, API_ANON, ADMIN
+ALL = (L, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+API_ALL = (A, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+# A 泽州县 project not led by 市交通局: county users see it, gaoping/jtj/outsider get 404 (no existence leak).
+ZZ_READ = (L, 200, 200, 200, 200, 200, 404, 404, 200, 404)
+# Writing on it: read-only roles see it, so they get 403; out-of-scope users 404.
+ZZ_WRITE = (L, 200, 403, 403, 200, 200, 404, 404, 200, 404)
+CREATE = (L, 200, 403, 403, 200, 200, 200, 200, 200, 403)
+IMPORTERS = (L, 200, 403, 403, 200, 403, 200, 200, 200, 403)
+ANY_405 = (L, 405, 405, 405, 405, 405, 405, 405, 405, 405)
+API_405 = (A, 405, 405, 405, 405, 405, 405, 405, 405, 405)
+STAFF = (L, ADM, ADM, ADM, ADM, ADM, ADM, ADM, 200, ADM)
+BATCH = {"batch_id": "zz_monthly_batch"}
+ZZ = {"pk": "zz_project"}
 
+# fmt: off
 MATRIX = [
+    #   route                                 objects            method    anon  office leader stats zezhou z_head gaoping jtj  admin outsider
     # --- the start page and one's account ---
-    Row("home", EVERYONE),
-    Row("healthz", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    Row("accounts:login", (200, GO, GO, GO, GO, GO, GO, GO, GO, GO), note="signed-in users go home"),
-    Row("accounts:logout", (LOGIN, GO, GO, GO, GO, GO, GO, GO, GO, GO), method="post"),
-    Row("accounts:profile", EVERYONE),
-    Row("accounts:password_change", EVERYONE),
-    Row("accounts:password_change_done", EVERYONE),
+    Row("home",                               {},                "get",    ALL),
+    Row("healthz",                            {},                "get",    (200,  200,   200,   200,  200,   200,   200,    200, 200,  200)),
+    Row("accounts:login",                     {},                "get",    (200,  GO,    GO,    GO,   GO,    GO,    GO,     GO,  GO,   GO), note="signed in: go home"),
+    Row("accounts:logout",                    {},                "post",   (L,    GO,    GO,    GO,   GO,    GO,    GO,     GO,  GO,   GO)),
+    Row("accounts:profile",                   {},                "get",    ALL),
+    Row("accounts:password_change",           {},                "get",    ALL),
+    Row("accounts:password_change_done",      {},                "get",    ALL),
     # --- projects: list, dossier, history ---
-    Row("projects:project_list", EVERYONE),
-    Row("projects:project_detail", ZZ_READ, {"pk": "zz_project"}),
-    Row(
-        "projects:project_detail",
-        (LOGIN, 200, 200, 200, 200, 200, 404, 200, 200, 404),
-        {"pk": "zz_road"},
-        note="led by 市交通局",
-    ),
-    Row(
-        "projects:project_detail", (LOGIN, 200, 200, 200, 404, 404, 200, 404, 200, 404), {"pk": "gp_project"}
-    ),
-    Row("projects:project_history", ZZ_READ, {"pk": "zz_project"}),
-    Row(
-        "projects:project_history", (LOGIN, 200, 200, 200, 404, 404, 200, 404, 200, 404), {"pk": "gp_project"}
-    ),
-    # --- projects: writes ---
-    Row("projects:project_create", CREATE),
-    Row("projects:project_create", CREATE, method="post", note="empty form: errors shown, nothing saved"),
-    Row("projects:project_edit", ZZ_WRITE, {"pk": "zz_project"}),
-    Row("projects:project_edit", ZZ_WRITE, {"pk": "zz_project"}, method="post", note="empty form"),
-    Row("projects:project_edit", (LOGIN, 200, 403, 403, 200, 200, 404, 200, 200, 404), {"pk": "zz_road"}),
-    Row("projects:project_transition", ZZ_WRITE, {"pk": "zz_project"}),
-    Row("projects:project_transition", ZZ_WRITE, {"pk": "zz_project"}, method="post", note="no stage chosen"),
-    Row(
-        "projects:project_transition",
-        (LOGIN, GO, 403, 403, GO, GO, 404, 404, GO, 404),
-        {"pk": "zz_project"},
-        method="post",
-        data={"to": "suspended", "reason": "资金未到位"},
-        note="suspend with a reason",
-    ),
-    Row("projects:plan_create", ZZ_WRITE, {"pk": "zz_project"}),
-    Row("projects:plan_edit", ZZ_WRITE, {"pk": "zz_project", "plan_pk": "zz_plan"}),
-    Row(
-        "projects:plan_edit",
-        (LOGIN, 404, 403, 403, 404, 404, 404, 404, 404, 404),
-        {"pk": "zz_project", "plan_pk": "gp_plan"},
-        note="another project's plan",
-    ),
-    Row("projects:plan_delete", ZZ_WRITE, {"pk": "zz_project", "plan_pk": "zz_plan"}),
-    Row(
-        "projects:plan_delete",
-        (LOGIN, GO, 403, 403, GO, GO, 404, 404, GO, 404),
-        {"pk": "zz_project", "plan_pk": "zz_plan"},
-        method="post",
-    ),
-    Row("projects:approval_create", ZZ_WRITE, {"pk": "zz_project"}),
-    Row("projects:approval_edit", ZZ_WRITE, {"pk": "zz_project", "approval_pk": "zz_approval"}),
-    Row(
-        "projects:approval_edit",
-        (LOGIN, 404, 403, 403, 404, 404, 404, 404, 404, 404),
-        {"pk": "zz_project", "approval_pk": "gp_approval"},
-        note="another project's approval",
-    ),
+    Row("projects:project_list",              {},                "get",    ALL),
+    Row("projects:project_detail",            ZZ,                "get",    ZZ_READ),
+    Row("projects:project_detail",            {"pk": "zz_road"}, "get",    (L,    200,   200,   200,  200,   200,   404,    200, 200,  404), note="led by 市交通局"),
+    Row("projects:project_detail",            {"pk": "gp_project"}, "get", (L,    200,   200,   200,  404,   404,   200,    404, 200,  404)),
+    Row("projects:project_history",           ZZ,                "get",    ZZ_READ),
+    Row("projects:project_history",           {"pk": "gp_project"}, "get", (L,    200,   200,   200,  404,   404,   200,    404, 200,  404)),
+    # --- projects: writes (an empty POST re-shows the form with errors and saves nothing) ---
+    Row("projects:project_create",            {},                "get",    CREATE),
+    Row("projects:project_create",            {},                "post",   CREATE, note="empty form"),
+    Row("projects:project_edit",              ZZ,                "get",    ZZ_WRITE),
+    Row("projects:project_edit",              ZZ,                "post",   ZZ_WRITE, note="empty form"),
+    Row("projects:project_edit",              {"pk": "zz_road"}, "get",    (L,    200,   403,   403,  200,   200,   404,    200, 200,  404)),
+    Row("projects:project_transition",        ZZ,                "get",    ZZ_WRITE),
+    Row("projects:project_transition",        ZZ,                "post",   ZZ_WRITE, note="no stage chosen"),
+    Row("projects:project_transition",        ZZ,                "post",   (L,    GO,    403,   403,  GO,    GO,    404,    404, GO,   404),
+        data={"to": "suspended", "reason": "资金未到位"}, note="suspend with a reason"),
+    Row("projects:plan_create",               ZZ,                "get",    ZZ_WRITE),
+    Row("projects:plan_edit",                 {**ZZ, "plan_pk": "zz_plan"}, "get", ZZ_WRITE),
+    Row("projects:plan_edit",                 {**ZZ, "plan_pk": "gp_plan"}, "get", (L, 404, 403, 403, 404, 404, 404, 404, 404, 404), note="another project's plan"),
+    Row("projects:plan_delete",               {**ZZ, "plan_pk": "zz_plan"}, "get", ZZ_WRITE),
+    Row("projects:plan_delete",               {**ZZ, "plan_pk": "zz_plan"}, "post", (L, GO, 403, 403, GO, GO, 404, 404, GO, 404)),
+    Row("projects:approval_create",           ZZ,                "get",    ZZ_WRITE),
+    Row("projects:approval_edit",             {**ZZ, "approval_pk": "zz_approval"}, "get", ZZ_WRITE),
+    Row("projects:approval_edit",             {**ZZ, "approval_pk": "gp_approval"}, "get", (L, 404, 403, 403, 404, 404, 404, 404, 404, 404), note="another project's approval"),
     # --- ledger import ---
-    Row("projects:import_list", IMPORTERS),
-    Row(
-        "projects:import_detail",
-        (LOGIN, 200, 403, 403, 200, 403, 404, 404, 200, 403),
-        {"pk": "zz_batch"},
-        note="uploaded by zezhou",
-    ),
-    Row("projects:import_commit", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, 405), {"pk": "zz_batch"}),
-    Row(
-        "projects:import_commit",
-        (LOGIN, GO, 403, 403, GO, 403, 404, 404, GO, 403),
-        {"pk": "zz_batch"},
-        method="post",
-        note="batch with errors: refused, back to the preview",
-    ),
+    Row("projects:import_list",               {},                "get",    IMPORTERS),
+    Row("projects:import_detail",             {"pk": "zz_batch"}, "get",   (L,    200,   403,   403,  200,   403,   404,    404, 200,  403), note="uploaded by zezhou"),
+    Row("projects:import_commit",             {"pk": "zz_batch"}, "get",   ANY_405),
+    Row("projects:import_commit",             {"pk": "zz_batch"}, "post",  (L,    GO,    403,   403,  GO,    403,   404,    404, GO,   403), note="has errors: back to preview"),
     # --- monthly progress ---
-    Row("projects:report_grid", (LOGIN, 200, 200, 403, 200, 200, 200, 200, 200, 403)),
-    Row(
-        "projects:report_grid",
-        (LOGIN, 200, 200, 403, 200, 200, 404, 404, 200, 403),
-        {},
-        data={"unit": "zezhou"},
-        note="泽州县's grid",
-    ),
-    Row("projects:report_review", (LOGIN, 200, 403, 403, 403, 200, 403, 403, 200, 403)),
-    Row("projects:report_office", (LOGIN, 200, 200, 403, 403, 403, 403, 403, 200, 403)),
-    Row("projects:report_export", (LOGIN, 200, 200, 403, 200, 200, 200, 200, 200, 403)),
-    Row("projects:report_import", (LOGIN, 200, 403, 403, 200, 403, 200, 200, 200, 403)),
-    Row(
-        "projects:report_import_preview",
-        (LOGIN, 200, 403, 403, 200, 403, 404, 404, 200, 403),
-        {"batch_id": "zz_monthly_batch"},
-    ),
-    Row(
-        "projects:report_import_commit",
-        (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, 405),
-        {"batch_id": "zz_monthly_batch"},
-    ),
-    Row(
-        "projects:report_import_commit",
-        (LOGIN, GO, 403, 403, GO, 403, 404, 404, GO, 403),
-        {"batch_id": "zz_monthly_batch"},
-        method="post",
-        note="batch not ready: back to the preview",
-    ),
-    Row("projects:report_detail", ZZ_READ, {"pk": "zz_draft"}),
-    Row(
-        "projects:report_photo_upload",
-        (LOGIN, GO, 403, 403, GO, 403, 404, 404, GO, 404),
-        {"pk": "zz_draft"},
-        method="post",
-        note="no file: message, back to the report",
-    ),
-    Row(
-        "projects:report_photo_upload",
-        (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, 405),
-        {"pk": "zz_draft"},
-    ),
-    Row(
-        "projects:report_correct", (LOGIN, 200, 403, 403, 200, 403, 404, 404, 200, 404), {"pk": "zz_approved"}
-    ),
-    Row(
-        "projects:report_correct",
-        (LOGIN, 403, 403, 403, 403, 403, 404, 404, 403, 404),
-        {"pk": "zz_draft"},
-        note="a draft is edited, not corrected",
-    ),
+    Row("projects:report_grid",               {},                "get",    (L,    200,   200,   403,  200,   200,   200,    200, 200,  403)),
+    Row("projects:report_grid",               {},                "get",    (L,    200,   200,   403,  200,   200,   404,    404, 200,  403), data={"unit": "zezhou"}, note="泽州县's grid"),
+    Row("projects:report_review",             {},                "get",    (L,    200,   403,   403,  403,   200,   403,    403, 200,  403)),
+    Row("projects:report_office",             {},                "get",    (L,    200,   200,   403,  403,   403,   403,    403, 200,  403)),
+    Row("projects:report_export",             {},                "get",    (L,    200,   200,   403,  200,   200,   200,    200, 200,  403)),
+    Row("projects:report_import",             {},                "get",    (L,    200,   403,   403,  200,   403,   200,    200, 200,  403)),
+    Row("projects:report_import_preview",     BATCH,             "get",    (L,    200,   403,   403,  200,   403,   404,    404, 200,  403)),
+    Row("projects:report_import_commit",      BATCH,             "get",    ANY_405),
+    Row("projects:report_import_commit",      BATCH,             "post",   (L,    GO,    403,   403,  GO,    403,   404,    404, GO,   403), note="not ready: back to preview"),
+    Row("projects:report_detail",             {"pk": "zz_draft"}, "get",   ZZ_READ),
+    Row("projects:report_photo_upload",       {"pk": "zz_draft"}, "get",   ANY_405),
+    Row("projects:report_photo_upload",       {"pk": "zz_draft"}, "post",  (L,    GO,    403,   403,  GO,    403,   404,    404, GO,   404), note="no file: back to report"),
+    Row("projects:report_correct",            {"pk": "zz_approved"}, "get", (L,   200,   403,   403,  200,   403,   404,    404, 200,  404)),
+    Row("projects:report_correct",            {"pk": "zz_draft"}, "get",   (L,    403,   403,   403,  403,   403,   404,    404, 403,  404), note="drafts are edited, not corrected"),
     # --- API ---
-    Row("api:api-root", API_EVERYONE),
-    Row("api:project-list", API_EVERYONE),
-    Row("api:project-list", (API_ANON, 405, 405, 405, 405, 405, 405, 405, 405, 405), method="post"),
-    Row("api:project-totals", API_EVERYONE),
-    Row("api:project-detail", (API_ANON, 200, 200, 200, 200, 200, 404, 404, 200, 404), {"pk": "zz_project"}),
-    Row("api:project-detail", (API_ANON, 200, 200, 200, 200, 200, 404, 200, 200, 404), {"pk": "zz_road"}),
-    Row(
-        "api:project-detail",
-        (API_ANON, 405, 405, 405, 405, 405, 405, 405, 405, 405),
-        {"pk": "zz_project"},
-        method="delete",
-    ),
-    Row(
-        "api:project-detail",
-        (API_ANON, 405, 405, 405, 405, 405, 405, 405, 405, 405),
-        {"pk": "zz_project"},
-        method="patch",
-        data={"name": "改名"},
-    ),
-    Row("api:report-list", API_EVERYONE),
-    Row(
-        "api:report-list",
-        (API_ANON, 400, 403, 403, 400, 403, 400, 400, 400, 403),
-        method="post",
-        note="empty body",
-    ),
-    Row("api:report-detail", (API_ANON, 200, 200, 200, 200, 200, 404, 404, 200, 404), {"pk": "zz_draft"}),
-    Row(
-        "api:report-detail",
-        (API_ANON, 400, 403, 403, 400, 403, 404, 404, 400, 403),
-        {"pk": "zz_draft"},
-        method="patch",
-        note="no version",
-    ),
-    Row(
-        "api:report-submit",
-        (API_ANON, 200, 403, 403, 200, 403, 404, 404, 200, 403),
-        {"pk": "zz_draft"},
-        method="post",
-    ),
-    Row(
-        "api:report-approve",
-        (API_ANON, 200, 403, 403, 403, 200, 403, 403, 200, 403),
-        {"pk": "zz_submitted"},
-        method="post",
-    ),
-    Row(
-        "api:report-return",
-        (API_ANON, 400, 403, 403, 403, 400, 403, 403, 400, 403),
-        {"pk": "zz_submitted"},
-        method="post",
-        note="no reason",
-    ),
-    Row(
-        "api:report-correct",
-        (API_ANON, 400, 403, 403, 400, 403, 404, 404, 400, 403),
-        {"pk": "zz_approved"},
-        method="post",
-        note="no reason",
-    ),
-    Row("api-schema", API_EVERYONE),
-    Row("api-docs", API_EVERYONE),
+    Row("api:api-root",                       {},                "get",    API_ALL),
+    Row("api:project-list",                   {},                "get",    API_ALL),
+    Row("api:project-list",                   {},                "post",   API_405),
+    Row("api:project-totals",                 {},                "get",    API_ALL),
+    Row("api:project-detail",                 ZZ,                "get",    (A,    200,   200,   200,  200,   200,   404,    404, 200,  404)),
+    Row("api:project-detail",                 {"pk": "zz_road"}, "get",    (A,    200,   200,   200,  200,   200,   404,    200, 200,  404)),
+    Row("api:project-detail",                 ZZ,                "delete", API_405),
+    Row("api:project-detail",                 ZZ,                "patch",  API_405, data={"name": "改名"}),
+    Row("api:report-list",                    {},                "get",    API_ALL),
+    Row("api:report-list",                    {},                "post",   (A,    400,   403,   403,  400,   403,   400,    400, 400,  403), note="empty body"),
+    Row("api:report-detail",                  {"pk": "zz_draft"}, "get",   (A,    200,   200,   200,  200,   200,   404,    404, 200,  404)),
+    Row("api:report-detail",                  {"pk": "zz_draft"}, "patch", (A,    400,   403,   403,  400,   403,   404,    404, 400,  403), note="no version"),
+    Row("api:report-submit",                  {"pk": "zz_draft"}, "post",  (A,    200,   403,   403,  200,   403,   404,    404, 200,  403)),
+    Row("api:report-approve",                 {"pk": "zz_submitted"}, "post", (A, 200,   403,   403,  403,   200,   403,    403, 200,  403)),
+    Row("api:report-return",                  {"pk": "zz_submitted"}, "post", (A, 400,   403,   403,  403,   400,   403,    403, 400,  403), note="no reason"),
+    Row("api:report-correct",                 {"pk": "zz_approved"}, "post", (A,  400,   403,   403,  400,   403,   404,    404, 400,  403), note="no reason"),
+    Row("api-schema",                         {},                "get",    API_ALL),
+    Row("api-docs",                           {},                "get",    API_ALL),
     # --- admin: staff only ---
-    Row("admin:index", (LOGIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200, ADMIN)),
-    Row(
-        "admin:projects_project_changelist",
-        (LOGIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200, ADMIN),
-    ),
+    Row("admin:index",                        {},                "get",    STAFF),
+    Row("admin:projects_project_changelist",  {},                "get",    STAFF),
 ]
+# fmt: on
 
 
 @pytest.fixture
