@@ -59,6 +59,9 @@ def login(browser, live_server, username):
     return page
 
 
+# serialized_rollback: the flush after this test must not recreate content types under other ids,
+# or later serialized-rollback tests fail to restore theirs.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fill_save_submit_approve_and_see_it_on_the_dossier(
     world, live_server, browser, cookies_without_expiry
 ):
