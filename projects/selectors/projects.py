@@ -36,14 +36,24 @@ def project_list(*, user, filters=None, request=None):
     The same FilterSet serves the HTML list and the API. The queryset's rows carry
     `annual_planned` / `annual_is_new` for the filter year (default: this year).
     """
-    base = projects_for_user(user)
-    filterset = ProjectFilterSet(filters or {}, queryset=base, request=request)
+    filters = filters or {}
+    year = _filter_year(filters)
+    # Annotate before filtering so `ordering=annual_planned` can sort on the plan of the filter year.
+    base = _with_annual_plan(projects_for_user(user), year)
+    filterset = ProjectFilterSet(filters, queryset=base, request=request)
     qs = filterset.qs if filterset.is_valid() else base.none()
-    year = filterset.plan_year if filterset.is_valid() else current_year()
-    qs = _with_annual_plan(qs, year).select_related("county", "town", "department", "liaison_leader")
-    if not (filters or {}).get("ordering"):
+    qs = qs.select_related("county", "town", "department", "liaison_leader")
+    if not filters.get("ordering"):
         qs = qs.order_by("-id")
     return filterset, qs
+
+
+def _filter_year(filters) -> int:
+    try:
+        year = int(filters.get("year") or 0)
+    except (TypeError, ValueError):
+        year = 0
+    return year if 2000 <= year <= 2100 else current_year()
 
 
 @dataclass(frozen=True)
