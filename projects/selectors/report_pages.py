@@ -25,6 +25,21 @@ from .reports import reporting_projects, since_start_completed, ytd_completed
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+# What the grid shows of a report; the timestamps and users are left in the database.
+GRID_REPORT_FIELDS = (
+    "project_id",
+    "year",
+    "month",
+    "invested",
+    "image_progress",
+    "percent_complete",
+    "problems",
+    "explanation",
+    "status",
+    "version",
+    "revision",
+    "return_reason",
+)
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -253,9 +268,12 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
     reports = {}
     last = {}
     if ids:
-        for r in MonthlyReport.objects.filter(
-            Q(year=year, month=month) | Q(year=py, month=pm), project_id__in=ids
-        ).order_by():
+        reports_qs = (
+            MonthlyReport.objects.filter(Q(year=year, month=month) | Q(year=py, month=pm), project_id__in=ids)
+            .only(*GRID_REPORT_FIELDS)
+            .order_by()
+        )
+        for r in reports_qs:
             if (r.year, r.month) == (year, month):
                 reports[r.project_id] = r
             else:

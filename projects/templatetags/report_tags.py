@@ -127,6 +127,7 @@ def grid_rows(grid, can_write):
     report_url = _url_pattern("projects:report_detail")
     correct_url = _url_pattern("projects:report_correct")
     empty_badge = str(report_badge(""))
+    badges: dict = {}
     out = []
     add = out.append
     for row in grid.rows:
@@ -210,9 +211,9 @@ def grid_rows(grid, can_write):
             f'<td class="num rate">{rate}</td><td class="text-nowrap">'
         )
         if report is not None:
-            add(
-                f'<a href="{report_url.format(report.pk)}">{report_badge(report.status, report.revision)}</a>'
-            )
+            key = (report.status, report.revision)
+            badge = badges.get(key) or badges.setdefault(key, str(report_badge(*key)))
+            add(f'<a href="{report_url.format(report.pk)}">{badge}</a>')
             if report.status == ReportStatus.APPROVED and can_write:
                 add(f' <a class="small" href="{correct_url.format(report.pk)}">更正</a>')
             elif report.status == ReportStatus.RETURNED:
