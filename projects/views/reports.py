@@ -233,7 +233,7 @@ def _history(report: MonthlyReport):
             AuditLog.objects.filter(content_type=report_type, object_id=str(report.pk))
             | AuditLog.objects.filter(content_type=photo_type, object_id__in=photo_ids)
         )
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-at", "-id")[:100]
     )
 

@@ -480,6 +480,26 @@ def test_correction_keeps_every_version(world, client_for):
     page = content(client.get(reverse("projects:report_detail", args=[report.pk])))
     assert "原始版本" in page and "第1次更正" in page and "统计口径调整" in page
     assert "100.00" in page and "90.00" in page
+    assert "审核通过" in page and "更正" in page  # the history lists every step
+
+
+def test_office_picks_any_unit_and_enters_for_it(world, client_for):
+    client = client_for("office")
+    page = content(client.get(GRID))
+    assert 'id="pick-unit"' in page and "高平市" in page and "泽州县" in page
+    page = content(client.get(grid_url(world, unit=world.gaoping)))
+    assert world.gp_project.name in page and world.zz_project.name not in page
+    response = post_grid(
+        client, world, {world.gp_project: {"invested": "12", "image_progress": "开工"}}, unit=world.gaoping
+    )
+    assert response.status_code == 302
+    assert MonthlyReport.objects.get(project=world.gp_project).invested == Decimal("12.00")
+
+
+def test_reporter_has_no_unit_picker_and_sees_its_own_unit(world, client_for):
+    page = content(client_for("gaoping").get(GRID))
+    assert 'id="pick-unit"' not in page
+    assert world.gp_project.name in page and world.zz_project.name not in page
 
 
 def test_dossier_shows_the_monthly_table_and_chart_data(world, client_for):
