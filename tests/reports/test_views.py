@@ -571,3 +571,28 @@ def test_grid_of_500_projects_renders_within_the_target(world, client_for):
     )
     # The target is 250 ms on the reference machine; shared CI machines drift, so allow 2×.
     assert median < 0.5, times
+
+
+def test_office_overview_query_count_does_not_grow_with_units(world, client_for):
+    from tests.factories import make_org
+
+    client = client_for("office")
+    url = f"{OFFICE}?year=2025&month=6"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(6):
+        unit = make_org(f"测试区{i}", "district", world.city)
+        p = ProjectFactory(name=f"测试区项目{i}", county=unit)
+        enter(world, p, 2025, 6, 5, user="office")
+    with CaptureQueriesContext(connection) as many:
+        page = content(client.get(url))
+    assert "测试区5" in page
+    assert len(many) == len(few)
+
+
+def test_dossier_without_reports_says_so(world, client_for):
+    page = content(client_for("zezhou").get(reverse("projects:project_detail", args=[world.zz_road.pk])))
+    assert 'id="dossier-reports-table"' in page  # months since the start, none reported yet
+    assert "未填报" in page
+    assert reverse("projects:report_grid") in page  # the reporter's way to the grid
