@@ -44,7 +44,10 @@ class OrgDirectory:
                 index, suffixes = self._departments, ()
             else:
                 continue
-            for key in self._keys(org, suffixes):
+            keys = self._keys(org, suffixes)
+            if org.kind == OrgKind.ZONE:
+                keys |= {"开发区", "经开区"}  # what ledgers call the city's development zone
+            for key in keys:
                 if org not in index[key]:
                     index[key].append(org)
 
@@ -55,6 +58,8 @@ class OrgDirectory:
             if not name:
                 continue
             keys.add(name)
+            if org.kind == OrgKind.DEPARTMENT and name.startswith("市") and len(name) > 3:
+                keys.add(name[1:])  # "交通运输局" for "市交通运输局"
             for city in self.city_names:  # "晋城市交通运输局" → "交通运输局" → also "市交通运输局"
                 if name.startswith(city) and len(name) > len(city):
                     keys.add(name[len(city) :])

@@ -55,7 +55,8 @@ def is_blank(value) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return compact(value) in _BLANK_MARKS
+        # Every blank mark is at most 4 characters: longer text is never blank (and costs no normalising).
+        return len(value) <= 8 and compact(value) in _BLANK_MARKS
     return False
 
 
@@ -166,8 +167,12 @@ def parse_phone(value) -> str:
 
 def parse_code(value) -> str:
     """项目代码 as typed: full-width digits and dashes normalised, spaces removed."""
-    text = compact(value)
-    return re.sub(r"[‐‑‒–—―－−]", "-", text)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = f"{value:.0f}"
+    text = re.sub(r"[‐‑‒–—―－−]", "-", compact(value))
+    if len(text) == 20 and text.isdigit():  # typed without dashes
+        text = f"{text[:4]}-{text[4:10]}-{text[10:12]}-{text[12:14]}-{text[14:]}"
+    return text
 
 
 # GB/T 40058-2021: the last digit of the 6-digit serial is a check digit for codes issued since

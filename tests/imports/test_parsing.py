@@ -103,3 +103,41 @@ def test_header_aliases(header, field):
 def test_header_year_is_read_from_the_annual_plan_column():
     assert match_column("2026年计划投资")[1] == 2026
     assert canonical_header(" 总投资\n（万元） ") == "总投资"
+
+
+def test_a_project_code_typed_without_dashes_is_formatted():
+    assert parse_code("25031405250401123456") == "2503-140525-04-01-123456"
+
+
+def test_leader_names_with_titles_match_the_leader():
+    from accounts.models import Organisation
+    from projects.importing.matching import LeaderDirectory
+    from projects.models import Leader
+
+    zezhou = Organisation(pk=2, name="泽州县")
+    leaders = LeaderDirectory(
+        [Leader(pk=1, name="魏连明", organisation=zezhou), Leader(pk=2, name="马丰", organisation=zezhou)]
+    )
+    for text in ("魏连明", "魏连明（副县长）", "魏连明(副县长)", "魏连明 副县长", "魏连明副县长"):
+        assert leaders.find(text).pk == 1, text
+    assert leaders.find("马 丰").pk == 2  # the seed writes "马 丰"
+    assert leaders.find("王某某") is None
+
+
+def test_short_and_suffixless_unit_names_resolve():
+    from accounts.choices import OrgKind
+    from accounts.models import Organisation
+    from projects.importing.matching import OrgDirectory
+
+    city = Organisation(pk=1, name="晋城市", kind=OrgKind.CITY)
+    zezhou = Organisation(pk=2, name="泽州县", kind=OrgKind.COUNTY, parent_id=1)
+    zone = Organisation(pk=3, name="晋城经济技术开发区", kind=OrgKind.ZONE, parent_id=1)
+    jtj = Organisation(pk=4, name="市交通运输局", short_name="市交通局", kind=OrgKind.DEPARTMENT, parent_id=1)
+    bagong = Organisation(pk=5, name="巴公镇", kind=OrgKind.TOWN, parent_id=2)
+    orgs = OrgDirectory([city, zezhou, zone, jtj, bagong])
+    assert orgs.areas("泽州") == [zezhou] and orgs.areas("泽州县") == [zezhou]
+    assert orgs.areas("开发区") == [zone] and orgs.areas("晋城经济技术开发区") == [zone]
+    for text in ("市交通局", "市交通运输局", "晋城市交通运输局", "交通运输局"):
+        assert orgs.departments(text) == [jtj], text
+    assert orgs.towns("巴公") == [bagong]
+    assert orgs.areas("平遥县") == []
