@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from ..choices import ApprovalStatus, Stage
 
@@ -161,3 +162,35 @@ def audit_changes(log):
 def elided_range(page_obj):
     """Page numbers around the current page with "…" gaps (Paginator.get_elided_page_range)."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag
+def fast_select(bound_field, css="form-select form-select-sm"):
+    """A <select> for a filter field, built in Python.
+
+    Django renders each <option> through the widget templates (two template renders per option);
+    the town and department lists have a hundred options, which made that the slowest part of the
+    project list. Same markup, a fraction of the time.
+    """
+    widget = bound_field.field.widget
+    multiple = getattr(widget, "allow_multiple_selected", False)
+    value = bound_field.value()
+    chosen = (
+        {str(v) for v in value} if isinstance(value, list | tuple) else {"" if value is None else str(value)}
+    )
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (str(key), mark_safe(" selected") if str(key) in chosen else "", label)
+            for key, label in bound_field.field.choices
+        ),
+    )
+    return format_html(
+        '<select name="{}" id="{}" class="{}"{}>{}</select>',
+        bound_field.html_name,
+        bound_field.auto_id,
+        css,
+        mark_safe(" multiple") if multiple else "",
+        options,
+    )

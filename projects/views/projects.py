@@ -82,12 +82,8 @@ def _style_filter_form(form, user) -> None:
         widget = field.widget
         if widget.__class__.__name__.endswith("Select"):
             widget.attrs.setdefault("class", "form-select form-select-sm")
-            if hasattr(field, "queryset"):
+            if getattr(field, "empty_label", None) is not None:
                 field.empty_label = everything
-            else:
-                choices = list(field.choices)
-                if choices and choices[0][0] == "":
-                    field.widget.choices = [("", everything), *choices[1:]]
         else:
             widget.attrs.setdefault("class", "form-control form-control-sm")
     if not user.sees_all_projects:
@@ -134,6 +130,8 @@ def project_list_view(request):
             "totals": totals,
             "year": year,
             "columns": _sort_columns(ordering),
+            # One reverse() for the page instead of one per row: rows link to `<prefix><pk>/`.
+            "detail_prefix": reverse("projects:project_detail", args=[0]).removesuffix("0/"),
             "page_size": paginator.per_page,
             "page_sizes": [25, 50, 100, 200],
             "advanced_open": any(request.GET.get(name) for name in advanced),
