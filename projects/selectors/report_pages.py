@@ -387,10 +387,11 @@ def office_overview(*, user, year: int, month: int, today: dt.date | None = None
     due = due_date(year, month)
     overdue = today > due
     units = {u.pk: u for u in reporting_units_for_user(user)}
+    # A 前期 project that may start this month is offered in the grid but is not owed a report.
+    owed = reporting_projects(unit=None, year=year, month=month).exclude(stage=Stage.PREWORK)
     required = {
         row["reporting_unit_id"]: row["n"]
-        for row in reporting_projects(unit=None, year=year, month=month)
-        .filter(project_scope_q(user), reporting_unit_id__in=list(units))
+        for row in owed.filter(project_scope_q(user), reporting_unit_id__in=list(units))
         .order_by()
         .values("reporting_unit_id")
         .annotate(n=Count("pk"))
@@ -400,10 +401,7 @@ def office_overview(*, user, year: int, month: int, today: dt.date | None = None
         MonthlyReport.objects.filter(
             year=year,
             month=month,
-            project__in=reporting_projects(unit=None, year=year, month=month)
-            .filter(reporting_unit_id__in=list(progress))
-            .order_by()
-            .values("pk"),
+            project__in=owed.filter(reporting_unit_id__in=list(progress)).order_by().values("pk"),
         )
         .order_by()
         .values("project__reporting_unit_id", "status")

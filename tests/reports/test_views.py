@@ -596,3 +596,14 @@ def test_dossier_without_reports_says_so(world, client_for):
     assert 'id="dossier-reports-table"' in page  # months since the start, none reported yet
     assert "未填报" in page
     assert reverse("projects:report_grid") in page  # the reporter's way to the grid
+
+
+def test_a_prework_project_that_has_not_started_is_not_owed_a_report(world, client_for):
+    prework = ProjectFactory(
+        name="泽州县待开工项目", county=world.zezhou, stage=Stage.PREWORK, actual_start=None
+    )
+    AnnualPlanFactory(project=prework, year=2025, is_new=True, planned_start_month=6)
+    _submit_both(world)
+    page = content(client_for("office").get(f"{OFFICE}?year=2025&month=6"))
+    assert _states(page)["泽州县"] == "submitted"
+    assert prework.name in content(client_for("zezhou").get(grid_url(world)))  # still offered in the grid
