@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -604,3 +605,61 @@ def test_save_and_submit_query_count_does_not_grow_with_rows(world):
         _count_queries(lambda: reports_approve(actor=actor, report_ids=ids_large)),
     )
     assert ReportRevision.objects.count() == 110
+
+
+# --- real concurrency (PostgreSQL: row locks) -----------------------------------------------
+
+
+def _race(world, calls):
+    """Run `calls` ({persona: rows}) at the same moment in threads; `{persona: "saved" | "conflict"}`."""
+    barrier = threading.Barrier(len(calls))
+    results = {}
+
+    def run(persona, rows):
+        try:
+            barrier.wait()
+            reports_save(actor=world[persona], year=2025, month=6, rows=rows)
+            results[persona] = "saved"
+        except ReportConflict:
+            results[persona] = "conflict"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in calls.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+# Real transactions; the roles from the data migration are restored after the flush.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_users_saving_the_same_version_at_once_one_wins(postgres_only, world):
+    zz = world.zz_project
+    reports_save(actor=world["zezhou"], year=2025, month=6, rows=[row(zz, 100)])
+    world["zezhou"].role_codes, world["office"].role_codes
+
+    results = _race(world, {"zezhou": [row(zz, 200, version=1)], "office": [row(zz, 300, version=1)]})
+
+    assert sorted(results.values()) == ["conflict", "saved"]
+    winner = next(p for p, r in results.items() if r == "saved")
+    report = MonthlyReport.objects.get(project=zz)
+    assert report.version == 2
+    assert report.invested == {"zezhou": Decimal("200.00"), "office": Decimal("300.00")}[winner]
+    assert report.updated_by == world[winner]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_users_creating_the_same_report_at_once_one_wins(postgres_only, world):
+    zz = world.zz_project
+    world["zezhou"].role_codes, world["office"].role_codes
+
+    results = _race(world, {"zezhou": [row(zz, 200)], "office": [row(zz, 300)]})
+
+    assert sorted(results.values()) == ["conflict", "saved"]
+    winner = next(p for p, r in results.items() if r == "saved")
+    report = MonthlyReport.objects.get(project=zz)
+    assert (report.version, report.updated_by) == (1, world[winner])
