@@ -21,6 +21,7 @@ from projects.models import (
     StageChange,
 )
 
+from .fastinsert import insert_instances
 from .geography import AREAS
 from .projects import ProjectGenerator, annual_plans, approvals, stage_changes
 from .reports import ReportBuilder
@@ -82,23 +83,34 @@ def build_demo(
         return unit_users.get(project.reporting_unit_id, (None, None))[1]
 
     changes = stage_changes(project_rows, metas, reporter_for)
-    StageChange.objects.bulk_create(changes, batch_size=BATCH)
+    insert_instances(StageChange, changes)
     plans = annual_plans(project_rows, metas, rng, today)
-    AnnualPlan.objects.bulk_create(plans, batch_size=BATCH)
+    insert_instances(AnnualPlan, plans)
     approval_rows = approvals(project_rows, metas, rng, today)
-    Approval.objects.bulk_create(approval_rows, batch_size=BATCH)
+    insert_instances(Approval, approval_rows)
     step(f"阶段变更 {len(changes)}，年度计划 {len(plans)}，前期手续 {len(approval_rows)}")
 
     builder = ReportBuilder(today=today, seed=seed, reporter_for=reporter_for, reviewer_for=reviewer_for)
     report_count = revision_count = 0
     for chunk_start in range(0, len(project_rows), REPORT_CHUNK):
         reports, revisions = [], []
-        for index in range(chunk_start, min(chunk_start + REPORT_CHUNK, len(project_rows))):
+        chunk = range(chunk_start, min(chunk_start + REPORT_CHUNK, len(project_rows)))
+        for index in chunk:
             r, v = builder.build(project_rows[index], metas[index], index)
             reports.extend(r)
             revisions.extend(v)
-        MonthlyReport.objects.bulk_create(reports, batch_size=BATCH)
-        ReportRevision.objects.bulk_create(revisions, batch_size=BATCH)
+        insert_instances(MonthlyReport, reports)
+        # The revisions need their report's id: read the ids back by (project, year, month).
+        ids = {
+            (project_id, year, month): pk
+            for pk, project_id, year, month in MonthlyReport.objects.filter(
+                project_id__in=[project_rows[i].pk for i in chunk]
+            ).values_list("pk", "project_id", "year", "month")
+        }
+        for revision in revisions:
+            report = revision.report
+            revision.report_id = ids[(report.project_id, report.year, report.month)]
+        insert_instances(ReportRevision, revisions)
         report_count += len(reports)
         revision_count += len(revisions)
     step(f"月度进展 {report_count}，审核版本 {revision_count}")

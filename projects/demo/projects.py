@@ -26,6 +26,7 @@ from .catalogue import (
     STAGE_REASONS,
     Template,
 )
+from .fastinsert import row
 from .geography import AREA_BY_KEY, AREAS, CITY_BBOX, CITY_DIVISION, CITY_NAME
 from .people import person_name, phone_number
 from .tree import Tree
@@ -528,18 +529,22 @@ class ProjectGenerator:
 # --- children of the projects -------------------------------------------------------------------
 
 
-def stage_changes(projects: list[Project], metas: list[ProjectMeta], actor_for) -> list[StageChange]:
+def stage_changes(projects: list[Project], metas: list[ProjectMeta], actor_for) -> list:
+    """StageChange rows (as `fastinsert.row`s): one per step the project took."""
     rows = []
     for project, meta in zip(projects, metas, strict=True):
         previous = ""
+        actor = actor_for(project)
+        actor_id = actor.pk if actor else None
         for stage, day in meta.stage_path:
             reason = project.stage_reason if stage in (Stage.SUSPENDED, Stage.CANCELLED) else ""
             rows.append(
-                StageChange(
-                    project=project,
+                row(
+                    StageChange,
+                    project_id=project.pk,
                     from_stage=previous,
                     to_stage=stage,
-                    actor=actor_for(project),
+                    actor_id=actor_id,
                     at=aware(day, 10),
                     reason=reason,
                     effective_date=day,
@@ -549,7 +554,7 @@ def stage_changes(projects: list[Project], metas: list[ProjectMeta], actor_for) 
     return rows
 
 
-def annual_plans(projects, metas, rng: random.Random, today: dt.date) -> list[AnnualPlan]:
+def annual_plans(projects, metas, rng: random.Random, today: dt.date) -> list:
     """Plans for the three years up to this one: 新开工 or 续建 as the start dates say."""
     rows = []
     years = range(today.year - 2, today.year + 1)
@@ -592,8 +597,9 @@ def annual_plans(projects, metas, rng: random.Random, today: dt.date) -> list[An
             amount = min(amount, int(project.total_investment))
             meta.plans[year] = amount
             rows.append(
-                AnnualPlan(
-                    project=project,
+                row(
+                    AnnualPlan,
+                    project_id=project.pk,
                     year=year,
                     planned_investment=money(amount),
                     is_new=is_new,
@@ -619,7 +625,7 @@ def _milestones(rng: random.Random, start_month: int | None, completes: bool) ->
     return "，".join(steps)
 
 
-def approvals(projects, metas, rng: random.Random, today: dt.date) -> list[Approval]:
+def approvals(projects, metas, rng: random.Random, today: dt.date) -> list:
     kinds = list(ApprovalKind.objects.filter(is_active=True).order_by("sort_order"))
     rows = []
     for project, meta in zip(projects, metas, strict=True):
@@ -643,9 +649,10 @@ def approvals(projects, metas, rng: random.Random, today: dt.date) -> list[Appro
         for kind in kinds:
             if kind.code in not_needed:
                 rows.append(
-                    Approval(
-                        project=project,
-                        kind=kind,
+                    row(
+                        Approval,
+                        project_id=project.pk,
+                        kind_id=kind.pk,
                         level=ApprovalLevel.COUNTY,
                         status=ApprovalStatus.NOT_APPLICABLE,
                         note="本项目不涉及",
@@ -663,9 +670,10 @@ def approvals(projects, metas, rng: random.Random, today: dt.date) -> list[Appro
                 status, actual = ApprovalStatus.NOT_STARTED, None
                 planned_day = today + dt.timedelta(days=rng.randint(60, 240))
             rows.append(
-                Approval(
-                    project=project,
-                    kind=kind,
+                row(
+                    Approval,
+                    project_id=project.pk,
+                    kind_id=kind.pk,
                     level=_approval_level(kind.code, total, meta.area_key),
                     status=status,
                     planned_date=planned_day,

@@ -11,6 +11,7 @@ from projects.choices import ReportStatus, Stage
 from projects.models import MonthlyReport, Project, ReportRevision
 
 from .catalogue import CORRECTION_REASONS, PROBLEMS, PROGRESS, RETURN_REASONS
+from .fastinsert import row
 from .projects import ProjectMeta, aware, money
 
 # Share of a year's plan done in each month (sums to 1).
@@ -82,6 +83,8 @@ class ReportBuilder:
             return [], []
         total = project.total_investment
         reporter, reviewer = self.reporter_for(project), self.reviewer_for(project)
+        reporter = reporter.pk if reporter else None
+        reviewer = reviewer.pk if reviewer else None
         start_index = month_index(start)
         percent_prev = 0.0
         spent = Decimal("0.00")
@@ -107,15 +110,16 @@ class ReportBuilder:
             percent_prev = percent
             if status == "missing":
                 continue
-            report = MonthlyReport(
-                project=project,
+            report = row(
+                MonthlyReport,
+                project_id=project.pk,
                 year=year,
                 month=month,
                 invested=invested,
                 image_progress=image_progress(meta.profile_progress, percent, rng),
                 percent_complete=Decimal(f"{percent:.2f}"),
                 problems=rng.choice(PROBLEMS) if rng.random() < 0.08 else "",
-                updated_by=reporter,
+                updated_by_id=reporter,
             )
             self._workflow(report, status, period, rng, reporter, reviewer, revisions)
             reports.append(report)
@@ -157,14 +161,14 @@ class ReportBuilder:
         )
         submitted = self._at(dt.date(year, month, day_no), rng)
         report.created_at = min(report.created_at, submitted)
-        report.submitted_at, report.submitted_by = submitted, reporter
+        report.submitted_at, report.submitted_by_id = submitted, reporter
         report.updated_at = submitted
         report.version = 2
         if status == "submitted":
             report.status = ReportStatus.SUBMITTED
             return
         reviewed = min(self.now, submitted + dt.timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 6)))
-        report.reviewed_at, report.reviewed_by = reviewed, reviewer
+        report.reviewed_at, report.reviewed_by_id = reviewed, reviewer
         report.updated_at = reviewed
         report.version = 3
         if status == "returned":
@@ -174,7 +178,8 @@ class ReportBuilder:
         report.status = ReportStatus.APPROVED
         # As `reports_approve` does: each approval freezes the report under its current revision
         # number, 0 for the first approval, n after the n-th correction.
-        first = ReportRevision(
+        first = row(
+            ReportRevision,
             report=report,
             revision=0,
             invested=report.invested,
@@ -182,7 +187,7 @@ class ReportBuilder:
             percent_complete=report.percent_complete,
             problems=report.problems,
             approved_at=reviewed,
-            approved_by=reviewer,
+            approved_by_id=reviewer,
         )
         revisions.append(first)
         if period <= self.current - 2 and rng.random() < CORRECTED_SHARE:
@@ -194,7 +199,8 @@ class ReportBuilder:
             report.updated_at = corrected_at
             report.reviewed_at = corrected_at
             revisions.append(
-                ReportRevision(
+                row(
+                    ReportRevision,
                     report=report,
                     revision=1,
                     invested=report.invested,
@@ -203,6 +209,6 @@ class ReportBuilder:
                     problems=report.problems,
                     correction_reason=report.correction_reason,
                     approved_at=corrected_at,
-                    approved_by=reviewer,
+                    approved_by_id=reviewer,
                 )
             )
