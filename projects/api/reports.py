@@ -2,7 +2,7 @@
 
 - list and detail: scoped (out of scope → 404), filters `project, county, department, unit, year,
   month, status`, each row with `ytd_completed`;
-- `POST` creates a draft, `PATCH` (with the `version` read) changes one; a stale version → 409;
+- `POST` creates a draft (a project out of scope → 404), `PATCH` (with the `version` read) changes one; a stale version → 409;
 - `POST {id}/submit/`, reviewers `{id}/approve/` and `{id}/return/` (`{"reason": …}`), and
   `{id}/correct/` for an approved report (new revision with a reason).
 Leaders and the statistics bureau read only (403 on writes).
@@ -17,13 +17,14 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from .. import permissions
 from ..exceptions import ConflictError
 from ..models import MonthlyReport
+from ..selectors.projects import projects_for_user
 from ..selectors.reports import ReportFilterSet, report_get_for_user, report_list, reports_for_user
 from ..services import reports as services
 from .report_serializers import (
@@ -149,6 +150,8 @@ class ReportViewSet(
         data.is_valid(raise_exception=True)
         values = data.validated_data
         project_id = values["project"]
+        if not projects_for_user(request.user).filter(pk=project_id).exists():
+            raise NotFound("项目不存在或不在您的管辖范围内。")
         existing = (
             reports_for_user(request.user)
             .filter(project_id=project_id, year=values["year"], month=values["month"])

@@ -113,9 +113,15 @@ def test_create_answers_with_the_service_messages(client_for, world):
     assert response.json() == {"non_field_errors": ["不能填报未来月份"]}
     response = post(client, URL, {"project": world.zz_road.pk, "year": 2025, "month": 6, "invested": "3"})
     assert response.json() == {"image_progress": ["本月有完成投资时须填写形象进度"]}
+    assert not MonthlyReport.objects.exists()
+
+
+def test_create_for_a_project_out_of_scope_is_404(client_for, world):
+    client = client_for("zezhou")
     response = post(client, URL, {"project": world.gp_project.pk, "year": 2025, "month": 6, "invested": "0"})
-    assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["项目不在您的管辖范围内"]}
+    assert response.status_code == 404
+    missing = post(client, URL, {"project": 999999, "year": 2025, "month": 6, "invested": "0"})
+    assert (missing.status_code, missing.json()) == (404, response.json())
     assert not MonthlyReport.objects.exists()
 
 
