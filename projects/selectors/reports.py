@@ -71,12 +71,23 @@ class ReportFilterSet(df.FilterSet):
 
     project = df.NumberFilter(field_name="project_id", label="项目")
     county = df.ModelChoiceFilter(
-        queryset=_orgs(OrgKind.CITY, *AREA_KINDS), method="filter_county", label="县（市、区）"
+        queryset=_orgs(OrgKind.CITY, *AREA_KINDS),
+        field_name="project__county",
+        method="filter_county",
+        label="县（市、区）",
     )
     department = df.ModelChoiceFilter(
-        queryset=_orgs(OrgKind.DEPARTMENT), method="filter_department", label="责任单位"
+        queryset=_orgs(OrgKind.DEPARTMENT),
+        field_name="project__department",
+        method="filter_department",
+        label="责任单位",
     )
-    unit = df.ModelChoiceFilter(queryset=Organisation.objects.all(), method="filter_unit", label="填报单位")
+    unit = df.ModelChoiceFilter(
+        queryset=Organisation.objects.all(),
+        field_name="project__reporting_unit",
+        method="filter_unit",
+        label="填报单位",
+    )
     year = df.NumberFilter(field_name="year", label="年度")
     month = df.NumberFilter(field_name="month", label="月份")
     status = df.MultipleChoiceFilter(choices=ReportStatus.choices, label="状态")
