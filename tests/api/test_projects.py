@@ -407,3 +407,54 @@ def test_totals_query_count_is_fixed(world, client_for):
     many, body = _queries(client, TOTALS, {"county": world.zezhou.pk})
     assert body["count"] == 22
     assert few == many
+
+
+# --- the API and the HTML list are one list ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"stage": "construction", "ordering": "name"},
+        {"search": "泽州县", "ordering": "-total_investment"},
+        {"county": "zezhou", "year": 2025, "ordering": "-annual_planned"},
+        {"department": "jtj"},
+        {"industry": "transport"},
+        {"page_size": 2, "page": 2, "ordering": "id"},
+    ],
+)
+def test_api_rows_are_the_html_lists_rows(world, client_for, params):
+    params = {k: getattr(world, v).pk if k in ("county", "department") else v for k, v in params.items()}
+    world.gp_project.total_investment = world.gp_project.fund_self_raised = Decimal("777.00")
+    world.gp_project.save()
+    world.zz_road.annual_plans.update(planned_investment=Decimal("900.00"))
+    client = client_for("office")
+    html_ids = [p.pk for p in client.get("/projects/", params).context["projects"]]
+    api_ids = [row["id"] for row in client.get(LIST, params).json()["results"]]
+    assert api_ids == html_ids
+    assert api_ids, "each case selects at least one project"
+
+
+def test_detail_rejects_a_non_numeric_year(world, client_for):
+    response = client_for("office").get(detail(world.zz_project.pk), {"year": "今年"})
+    assert response.status_code == 400
+    assert "year" in response.json()
+
+
+def test_ties_in_the_sort_column_are_broken_by_newest_first_so_pages_never_overlap(world, client_for):
+    """Sorting by a column with equal values must still give one fixed order, or page 2 repeats page 1's rows."""
+    for i in range(6):
+        ProjectFactory(name=f"同额项目{i}", county=world.zezhou)
+    client = client_for("office")
+    expected = sorted(
+        (p["id"] for p in client.get(LIST, {"page_size": 100}).json()["results"]), reverse=True
+    )  # all 9 projects have 10000.00
+    for ordering in ("total_investment", "-total_investment", "stage", "county"):
+        pages = [
+            client.get(LIST, {"ordering": ordering, "page_size": 4, "page": n}).json()["results"]
+            for n in (1, 2, 3)
+        ]
+        seen = [row["id"] for page in pages for row in page]
+        assert sorted(seen) == sorted(expected), f"{ordering}: pages repeat or skip projects: {seen}"
+        assert seen == expected, f"{ordering}: ties not in the default (newest first) order"
