@@ -16,9 +16,11 @@ an import (stages move only through `project_transition`).
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +36,8 @@ from .ledger import FUNDING, LABELS, Context, LedgerError, LedgerRow, read_workb
 from .matching import LeaderDirectory, OrgDirectory
 from .parsing import compact
 from .safety import UnsafeFile, load_workbook_safely
+
+logger = logging.getLogger(__name__)
 
 MAX_LISTED_ISSUES = 500
 MAX_LISTED_ROWS = 200
@@ -151,11 +155,12 @@ def analyse(*, actor, data: bytes, year: int, lock: bool = False) -> Analysis:
     try:
         sheets, rows = read_workbook(wb, ctx)
         analysis.rows = list(rows)
-    except LedgerError as exc:
+    except (LedgerError, UnsafeFile) as exc:
         analysis.file_error = str(exc)
         return analysis
-    except UnsafeFile as exc:
-        analysis.file_error = str(exc)
+    except Exception as exc:  # a sheet part openpyxl/defusedxml cannot stream (bad XML, entities, CRC)
+        logger.warning("ledger import: unreadable sheet (%s: %s)", exc.__class__.__name__, exc)
+        analysis.file_error = f"无法读取该 Excel 文件的工作表内容（{exc.__class__.__name__}）。请在 Excel 中另存为 .xlsx 后重试。"
         return analysis
     finally:
         wb.close()
@@ -177,8 +182,6 @@ def analyse(*, actor, data: bytes, year: int, lock: bool = False) -> Analysis:
 
 
 def _max_rows():
-    from django.conf import settings
-
     return settings.IMPORT_MAX_ROWS
 
 

@@ -424,3 +424,24 @@ def test_preview_and_commit_do_not_query_per_row(world):
     # little more (≈20 projects a statement), which is still not a query per row.
     extra = 0 if connection.vendor == "postgresql" else 6
     assert counts[1][1] <= counts[0][1] + extra, counts
+
+
+def test_a_sheet_with_xml_entities_is_refused_not_a_server_error(world):
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(builders.simple_ledger([builders.zezhou_row()])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"<worksheet", b'<!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1
+                )
+            target.writestr(info, content)
+    before = state()
+    batch = preview(world, out.getvalue())
+    assert batch.status == ImportStatus.REJECTED
+    assert "无法读取" in batch.summary["file_error"]
+    assert state() == before
