@@ -286,9 +286,11 @@ def reports_save(
     projects = {p.pk: p for p in Project.objects.filter(project_scope_q(actor), pk__in=ids)}
     existing = {
         r.project_id: r
-        for r in MonthlyReport.objects.select_for_update(of=("self",)).filter(
-            project_id__in=ids, year=year, month=month
-        )
+        # Only reports of projects in scope: a stale-version answer must not reveal other units' reports.
+        # Locked in a fixed order so two bulk saves of overlapping rows cannot deadlock.
+        for r in MonthlyReport.objects.select_for_update(of=("self",))
+        .filter(project_id__in=list(projects), year=year, month=month)
+        .order_by("project_id")
     }
     labels = {pk: p.name for pk, p in projects.items()}
 

@@ -231,6 +231,16 @@ def test_project_out_of_scope_is_a_row_error(world):
     assert not MonthlyReport.objects.exists()
 
 
+def test_out_of_scope_row_never_reveals_an_existing_report(world):
+    enter(world, world.zz_project, 2025, 6, 100)
+    with pytest.raises(
+        ReportRowErrors
+    ) as excinfo:  # not a conflict: gaoping must not learn the report exists
+        reports_save(actor=world["gaoping"], year=2025, month=6, rows=[row(world.zz_project, 10, version=7)])
+    assert errors_of(excinfo, world.zz_project)["__all__"] == ["项目不在您的管辖范围内"]
+    assert MonthlyReport.objects.get().invested == Decimal("100.00")
+
+
 @pytest.mark.parametrize("persona", ["leader", "stats", "zezhou_head", "outsider"])
 def test_only_reporters_and_the_office_enter_reports(world, persona):
     with pytest.raises(PermissionDenied):
