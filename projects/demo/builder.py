@@ -29,7 +29,6 @@ from .tree import build_tree
 
 SEED = 20250101
 DEFAULT_PROJECTS = 1600
-BATCH = 2000
 REPORT_CHUNK = 1000  # projects whose reports are built and inserted together (bounds memory)
 
 # Tables emptied by `--force`, children first. Emptied with one DELETE each: the ORM's cascade
@@ -68,10 +67,16 @@ def build_demo(
     tree = build_tree(seed)
     step("组织机构、领导、用户")
 
+    last_id = Project.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     rng = random.Random(seed)
     generator = ProjectGenerator(tree=tree, rng=rng, today=today, count=projects)
     project_rows, metas = generator.generate()
-    Project.objects.bulk_create(project_rows, batch_size=BATCH)
+    insert_instances(Project, project_rows)
+    # Names are unique within the demo: read the new ids back by name.
+    ids = dict(Project.objects.filter(pk__gt=last_id).values_list("name", "pk"))
+    for project in project_rows:
+        project.pk = ids[project.name]
+        project._state.adding = False
     step(f"项目 {len(project_rows)}")
 
     unit_users = _unit_users(tree)
