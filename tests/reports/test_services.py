@@ -18,6 +18,7 @@ from projects.exceptions import ConflictError, TransitionError
 from projects.models import MonthlyReport, ReportRevision, StageChange
 from projects.services.reports import (
     ReportConflict,
+    ReportRow,
     ReportRowErrors,
     report_correct,
     report_return,
@@ -208,6 +209,39 @@ def test_percent_complete_must_be_between_0_and_100(world):
             rows=[row(world.zz_project, 10, percent_complete=Decimal("100.5"))],
         )
     assert errors_of(excinfo, world.zz_project)["percent_complete"] == ["工程形象完成比例应在0到100之间"]
+
+
+@pytest.mark.parametrize(
+    ("invested", "message"),
+    [
+        ("12.345", "本月完成投资最多保留两位小数（万元）"),
+        ("一百", "本月完成投资须为数字（万元）"),
+        ("1000000000000", "本月完成投资数额过大，请核对单位（万元）"),
+    ],
+)
+def test_amount_must_be_a_plausible_sum_in_wan_yuan(world, invested, message):
+    with pytest.raises(ReportRowErrors) as excinfo:
+        reports_save(
+            actor=world["zezhou"],
+            year=2025,
+            month=6,
+            rows=[ReportRow(project_id=world.zz_project.pk, invested=invested, image_progress="施工")],
+        )
+    assert errors_of(excinfo, world.zz_project)["invested"] == [message]
+
+
+@pytest.mark.parametrize(
+    ("stage", "message"),
+    [
+        (Stage.RESERVE, "储备项目不填报月度进展，请先转入前期或在建阶段"),
+        (Stage.CANCELLED, "项目已终止，不能填报月度进展"),
+    ],
+)
+def test_reserve_and_cancelled_projects_do_not_report(world, stage, message):
+    project = ProjectFactory(county=world.zezhou, stage=stage)
+    with pytest.raises(ReportRowErrors) as excinfo:
+        reports_save(actor=world["zezhou"], year=2025, month=6, rows=[row(project, 0)])
+    assert message in errors_of(excinfo, project)["__all__"]
 
 
 def test_all_errors_of_all_rows_come_back_together(world):
