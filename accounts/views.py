@@ -18,6 +18,7 @@ def home(request):
         "can_create": permissions.can_create_project(user),
         "can_import": permissions.can_import_ledger(user),
         "can_review": permissions.can_review_reports(user),
+        "can_enter_reports": permissions.can_enter_reports(user),
         "is_reviewer": user.has_role(RoleCode.REVIEWER),
         "read_only": user.is_read_only,
         "citywide": user.sees_all_projects,

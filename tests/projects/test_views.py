@@ -802,3 +802,15 @@ def test_home_does_not_link_city_level_projects_as_a_county(client_for, world):
     table = html[html.index("按县（市、区）") :]
     assert "（市本级）" in table
     assert f"?county={world.city.pk}" not in table
+
+
+def test_monthly_report_links_follow_the_role(client_for, world):
+    reporter = page(client_for("zezhou"), "/")
+    assert 'href="/reports/"' in reporter and 'href="/reports/review/"' not in reporter
+    reviewer = page(client_for("zezhou_head"), "/")
+    assert 'href="/reports/review/"' in reviewer and "审核月度填报" in reviewer
+    office = page(client_for("office"), LIST)
+    assert 'href="/reports/review/"' in office and 'href="/reports/office/"' in office
+    leader = page(client_for("leader"), LIST)
+    assert 'href="/reports/office/"' in leader and 'href="/reports/review/"' not in leader
+    assert 'href="/reports/' not in page(client_for("outsider"), "/")
