@@ -377,10 +377,14 @@ def _verbose(model, name: str) -> str:
         return LABELS.get(name, name)
 
 
-def _change_list(model, changes: dict, prefix: str = "") -> list[dict]:
-    return [
-        {"field": prefix + _verbose(model, f), "old": old, "new": new} for f, (old, new) in changes.items()
-    ]
+def _change_list(model, changes: dict, year: int | None = None) -> list[dict]:
+    result = []
+    for f, (old, new) in changes.items():
+        label = _verbose(model, f)
+        if year:  # "2025年计划投资（万元）", not "2025年年度计划投资（万元）"
+            label = f"{year}年" + label.removeprefix("年度")
+        result.append({"field": label, "old": old, "new": new})
+    return result
 
 
 def _summary(analysis: Analysis) -> dict:
@@ -422,7 +426,7 @@ def _summary(analysis: Analysis) -> dict:
                 "name": p.project.name,
                 "project_id": p.project.pk,
                 "changes": _change_list(Project, p.changes)
-                + _change_list(AnnualPlan, p.plan_changes, prefix=f"{p.plan.year}年" if p.plan else ""),
+                + _change_list(AnnualPlan, p.plan_changes, year=p.plan.year if p.plan else None),
             }
             for p in updates[:MAX_LISTED_ROWS]
         ],

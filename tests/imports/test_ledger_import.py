@@ -260,7 +260,7 @@ def test_a_changed_ledger_updates_only_what_changed(world, leaders, fixture_byte
     s = batch.summary
     assert (s["counts"]["create"], s["counts"]["update"], s["counts"]["unchanged"]) == (0, 2, 2)
     diffs = {u["name"]: {c["field"]: (c["old"], c["new"]) for c in u["changes"]} for u in s["updates"]}
-    assert diffs["巴公镇高端装备制造产业园"] == {"2025年年度计划投资（万元）": ("3000.00", "3500.00")}
+    assert diffs["巴公镇高端装备制造产业园"] == {"2025年计划投资（万元）": ("3000.00", "3500.00")}
     assert diffs["开发区智能传感器项目"] == {"总投资（万元）": ("5000.00", "6000.00")}
     ledger_commit(actor=world["office"], batch=batch)
     bagong.refresh_from_db()
