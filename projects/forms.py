@@ -34,15 +34,24 @@ def _style(form: forms.BaseForm) -> None:
 
 
 def scoped_organisations(user, *kinds):
-    """Organisations of `kinds` the user may pick: its own subtree, or every one when none of them is in it.
+    """Organisations of `kinds` the user may pick for a project.
 
-    A county reporter picks only its county and towns but any responsible department; a department
-    reporter picks only its department but any county. The service still checks that the new project
-    falls within the user's scope.
+    Its own subtree first (a county reporter: its county and towns); else the areas above it (a
+    town reporter: its county); else every one (a county reporter picks any responsible department,
+    a department reporter any county). The service still checks that the project falls within the
+    user's scope.
     """
     every = Organisation.objects.filter(kind__in=kinds, is_active=True)
     scoped = every.filter(organisation_scope_q(user))
-    return scoped if scoped.exists() else every
+    if scoped.exists():
+        return scoped
+    org = user.organisation
+    if org is not None and not user.sees_all_projects:
+        ancestor_ids = [int(part) for part in org.path.strip("/").split("/") if part.isdigit()]
+        above = every.filter(pk__in=ancestor_ids).exclude(kind=OrgKind.CITY)
+        if above.exists():
+            return above
+    return every
 
 
 def funding_mismatch_message(funding_total: Decimal, total: Decimal) -> str:

@@ -146,3 +146,16 @@ def test_transition_form_refuses_a_stage_the_user_may_not_pick(world):
     form.prepare_for_target()
     assert not form.is_valid()
     assert form.errors["to"] == ["您不能将该项目变更为所选阶段：跨阶段或退回须由专班办公室办理。"]
+
+
+def test_town_reporter_picks_its_town_and_the_county_above_it(world):
+    from tests.factories import make_user
+
+    bagong = make_user("bagong", world.bagong, "reporter")
+    form = ProjectForm(user=bagong)
+    assert names(form.fields["county"]) == {"泽州县"}
+    assert names(form.fields["town"]) == {"巴公镇"}
+    assert "市交通运输局" in names(form.fields["department"])
+    data = project_post_data(world, department="")
+    form = ProjectForm(data, user=bagong)
+    assert form.is_valid(), form.errors

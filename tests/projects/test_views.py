@@ -814,3 +814,14 @@ def test_monthly_report_links_follow_the_role(client_for, world):
     leader = page(client_for("leader"), LIST)
     assert 'href="/reports/office/"' in leader and 'href="/reports/review/"' not in leader
     assert 'href="/reports/' not in page(client_for("outsider"), "/")
+
+
+def test_town_reporter_creates_a_project_in_its_town(client, world):
+    from tests.factories import make_user
+
+    client.force_login(make_user("bagong", world.bagong, "reporter"))
+    response = client.post("/projects/new/", project_post_data(world))
+    assert response.status_code == 302, errors_of(response)
+    project = Project.objects.get(name="泽州县新建光伏储能一体化项目")
+    assert project.county == world.zezhou and project.reporting_unit == world.bagong
+    assert client.get(f"/projects/{project.pk}/").status_code == 200
