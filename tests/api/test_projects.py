@@ -330,6 +330,16 @@ def test_token_created_with_drf_create_token_authenticates(world, client):
     assert "无效" in refused.json()["detail"] or "Invalid" in refused.json()["detail"]
 
 
+def test_a_token_of_a_deactivated_user_no_longer_works(world, client):
+    out = StringIO()
+    call_command("drf_create_token", "gaoping", stdout=out)
+    key = re.search(r"[0-9a-f]{40}", out.getvalue()).group(0)
+    assert client.get(LIST, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    world["gaoping"].is_active = False
+    world["gaoping"].save()
+    assert client.get(LIST, HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)
+
+
 @pytest.mark.parametrize("url", [LIST, TOTALS, "detail"])
 def test_anonymous_is_refused(world, client, url):
     url = detail(world.zz_project.pk) if url == "detail" else url
