@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -332,8 +331,17 @@ def _is_total_or_heading(values, name: str) -> bool:
     return not name and len(filled) <= 2
 
 
-def read_sheet(ws, ctx: Context, counter: list[int]) -> Iterator[LedgerRow] | None:
-    """The rows of one worksheet, or None when it has no recognisable header (e.g. a 说明 sheet)."""
+@dataclass
+class SheetCells:
+    """What one worksheet holds, independent of the database: its header and its data rows' cells."""
+
+    title: str
+    header: Header
+    rows: list[tuple[int, dict]]  # (row number, {field: raw cell value})
+
+
+def read_sheet(ws, max_rows: int, counter: list[int]) -> SheetCells | None:
+    """The data rows of one worksheet, or None when it has no recognisable header (e.g. a 说明 sheet)."""
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # trust the rows, not a (possibly wrong) declared dimension
     rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
@@ -345,27 +353,24 @@ def read_sheet(ws, ctx: Context, counter: list[int]) -> Iterator[LedgerRow] | No
     for col in header.columns:
         if col.multiplier == 1:
             col.multiplier = multiplier
-
-    def generate():
-        for number, values in enumerate(head_rows[header.last_row :], start=header.last_row + 1):
-            yield from _row(ws.title, number, values, header, ctx, counter)
-        for number, values in enumerate(rows, start=len(head_rows) + 1):
-            yield from _row(ws.title, number, values, header, ctx, counter)
-
-    return header, generate()
+    sheet = SheetCells(ws.title, header, [])
+    for number, values in enumerate(head_rows[header.last_row :], start=header.last_row + 1):
+        _collect(sheet, number, values, max_rows, counter)
+    for number, values in enumerate(rows, start=len(head_rows) + 1):
+        _collect(sheet, number, values, max_rows, counter)
+    return sheet
 
 
-def _row(sheet, number, values, header: Header, ctx: Context, counter):
+def _collect(sheet: SheetCells, number, values, max_rows, counter):
     if not values or all(v is None or (isinstance(v, str) and parsing.is_blank(v)) for v in values):
         return
-    cells = {c.field: values[c.index] if c.index < len(values) else None for c in header.columns}
-    name = clean_text(cells.get("name"))
-    if _is_total_or_heading(values, name):
+    cells = {c.field: values[c.index] if c.index < len(values) else None for c in sheet.header.columns}
+    if _is_total_or_heading(values, clean_text(cells.get("name"))):
         return
     counter[0] += 1
-    if counter[0] > ctx.max_rows:
-        raise LedgerError(f"数据行超过上限 {ctx.max_rows:,} 行，请拆分文件后再导入。")
-    yield normalise_row(sheet, number, cells, header, ctx)
+    if counter[0] > max_rows:
+        raise LedgerError(f"数据行超过上限 {max_rows:,} 行，请拆分文件后再导入。")
+    sheet.rows.append((number, cells))
 
 
 def normalise_row(sheet: str, number: int, cells: dict, header: Header, ctx: Context) -> LedgerRow:
@@ -521,22 +526,18 @@ def _resolve_department(row: LedgerRow, cells: dict, ctx: Context):
         row.values["department"] = department
 
 
-def read_workbook(wb, ctx: Context) -> tuple[list[tuple[str, Header]], Iterator[LedgerRow]]:
-    """Headers of the sheets that hold a ledger, and one iterator over all their rows."""
+def read_cells(wb, max_rows: int) -> list[SheetCells]:
+    """Every worksheet that holds a ledger, with its data rows' raw cells (the same bytes → the same result)."""
     counter = [0]
-    sheets, iterators = [], []
-    for ws in wb.worksheets:
-        result = read_sheet(ws, ctx, counter)
-        if result is None:
-            continue
-        header, rows = result
-        sheets.append((ws.title, header))
-        iterators.append(rows)
+    sheets = [sheet for ws in wb.worksheets if (sheet := read_sheet(ws, max_rows, counter)) is not None]
     if not sheets:
         raise LedgerError("没有找到表头：请确认前15行内有“项目名称”“建设单位”“县（市、区）”“总投资”等列名。")
+    return sheets
 
-    def chained():
-        for rows in iterators:
-            yield from rows
 
-    return sheets, chained()
+def normalise_rows(sheets: list[SheetCells], ctx: Context) -> list[LedgerRow]:
+    return [
+        normalise_row(sheet.title, number, cells, sheet.header, ctx)
+        for sheet in sheets
+        for number, cells in sheet.rows
+    ]

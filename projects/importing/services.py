@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +33,7 @@ from accounts.scoping import project_scope_q
 from .. import permissions
 from ..choices import ImportKind, ImportStatus, Nature, Stage
 from ..models import AnnualPlan, ImportBatch, Project, StageChange
-from .ledger import FUNDING, LABELS, Context, LedgerError, LedgerRow, read_workbook
+from .ledger import FUNDING, LABELS, Context, LedgerError, LedgerRow, SheetCells, normalise_rows, read_cells
 from .matching import LeaderDirectory, OrgDirectory
 from .parsing import compact
 from .safety import UnsafeFile, load_workbook_safely
@@ -40,6 +41,7 @@ from .safety import UnsafeFile, load_workbook_safely
 logger = logging.getLogger(__name__)
 
 MAX_LISTED_ISSUES = 500
+CELLS_CACHE_SECONDS = 30 * 60  # preview → confirm
 MAX_LISTED_ROWS = 200
 CHUNK = 1000
 ZERO = Decimal("0.00")
@@ -147,38 +149,54 @@ def analyse(*, actor, data: bytes, year: int, lock: bool = False) -> Analysis:
     """Read the workbook and decide, row by row, what a commit would create or change."""
     analysis = Analysis(year=year)
     try:
-        wb = load_workbook_safely(data)
-    except UnsafeFile as exc:
-        analysis.file_error = str(exc)
-        return analysis
-    ctx = Context(orgs=OrgDirectory(), leaders=LeaderDirectory(), year=year, max_rows=_max_rows())
-    try:
-        sheets, rows = read_workbook(wb, ctx)
-        analysis.rows = list(rows)
+        sheets = _read_cells(data)
     except (LedgerError, UnsafeFile) as exc:
         analysis.file_error = str(exc)
         return analysis
-    except Exception as exc:  # a sheet part openpyxl/defusedxml cannot stream (bad XML, entities, CRC)
-        logger.warning("ledger import: unreadable sheet (%s: %s)", exc.__class__.__name__, exc)
-        analysis.file_error = f"无法读取该 Excel 文件的工作表内容（{exc.__class__.__name__}）。请在 Excel 中另存为 .xlsx 后重试。"
-        return analysis
-    finally:
-        wb.close()
     analysis.sheets = [
         {
-            "name": name,
-            "header_row": h.last_row,
-            "columns": [{"header": c.header, "field": LABELS[c.field]} for c in h.columns],
-            "ignored": h.ignored,
+            "name": sheet.title,
+            "header_row": sheet.header.last_row,
+            "columns": [{"header": c.header, "field": LABELS[c.field]} for c in sheet.header.columns],
+            "ignored": sheet.header.ignored,
         }
-        for name, h in sheets
+        for sheet in sheets
     ]
+    ctx = Context(orgs=OrgDirectory(), leaders=LeaderDirectory(), year=year, max_rows=_max_rows())
+    analysis.rows = normalise_rows(sheets, ctx)
     if not analysis.rows:
         analysis.file_error = "表格中没有项目数据行（只有表头、空行或合计行）。"
         return analysis
     _mark_duplicates(analysis.rows)
     _plan_rows(actor, analysis, lock=lock)
     return analysis
+
+
+def _read_cells(data: bytes) -> list[SheetCells]:
+    """The file's header and raw data cells: checked and parsed once, then kept a while for the confirm step.
+
+    Only the XML parsing is cached (keyed by the file's hash and the limits): names, scope and existing
+    projects are resolved again at commit time against the database as it is then.
+    """
+    limits = (settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_UNCOMPRESSED_BYTES, settings.IMPORT_MAX_ROWS)
+    key = "ledger-cells:{}:{}:{}:{}".format(hashlib.sha256(data or b"").hexdigest(), *limits)
+    sheets = cache.get(key)
+    if sheets is not None:
+        return sheets
+    wb = load_workbook_safely(data)
+    try:
+        sheets = read_cells(wb, _max_rows())
+    except (LedgerError, UnsafeFile):
+        raise
+    except Exception as exc:  # a sheet part openpyxl/defusedxml cannot stream (bad XML, entities, CRC)
+        logger.warning("ledger import: unreadable sheet (%s: %s)", exc.__class__.__name__, exc)
+        raise UnsafeFile(
+            f"无法读取该 Excel 文件的工作表内容（{exc.__class__.__name__}）。请在 Excel 中另存为 .xlsx 后重试。"
+        ) from exc
+    finally:
+        wb.close()
+    cache.set(key, sheets, CELLS_CACHE_SECONDS)
+    return sheets
 
 
 def _max_rows():

@@ -445,3 +445,27 @@ def test_a_sheet_with_xml_entities_is_refused_not_a_server_error(world):
     assert batch.status == ImportStatus.REJECTED
     assert "无法读取" in batch.summary["file_error"]
     assert state() == before
+
+
+def test_commit_reads_the_stored_file_again_when_another_process_made_the_preview(
+    world, leaders, fixture_bytes
+):
+    from django.core.cache import cache
+
+    batch = preview(world, fixture_bytes("messy_ledger.xlsx"))
+    cache.clear()  # the confirm request lands on a worker that never saw the preview
+    batch = ledger_commit(actor=world["office"], batch=batch)
+    assert batch.summary["result"]["created"] == 4
+
+
+def test_commit_checks_names_again_against_the_database_as_it_is_then(world):
+    batch = preview(world, builders.simple_ledger([builders.zezhou_row(department="市交通局")]))
+    assert batch.status == ImportStatus.PREVIEWED
+    world.jtj.is_active = False  # the department was merged away between preview and confirm
+    world.jtj.save()
+    with pytest.raises(ImportRefused, match="重新检查发现错误"):
+        ledger_commit(actor=world["office"], batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.REJECTED
+    assert "未找到责任单位“市交通局”" in batch.summary["errors"][0]["message"]
+    assert not Project.objects.filter(name="巴公镇新建厂房项目").exists()
