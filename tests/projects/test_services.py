@@ -209,6 +209,35 @@ def test_update_outside_scope_or_without_role_is_refused(world, persona, reason)
     assert world.zz_project.manager == ""
 
 
+def test_a_county_cannot_move_its_project_into_another_county(world):
+    """Like creating one there: it would enter 高平市's list and sums while 泽州县 keeps editing it."""
+    with pytest.raises(PermissionDenied):
+        project_update(
+            actor=world["zezhou"],
+            project=world.zz_project,
+            data={"county": world.gaoping, "town": world.mizhen},
+        )
+    world.zz_project.refresh_from_db()
+    assert world.zz_project.county == world.zezhou
+
+
+def test_a_county_cannot_hand_its_reporting_to_another_county(world):
+    with pytest.raises(PermissionDenied):
+        project_update(
+            actor=world["zezhou"], project=world.zz_project, data={"reporting_unit": world.gaoping}
+        )
+    world.zz_project.refresh_from_db()
+    assert world.zz_project.reporting_unit == world.zezhou
+
+
+def test_the_office_may_move_a_project_between_counties(world):
+    project_update(
+        actor=world["office"], project=world.zz_project, data={"county": world.gaoping, "town": world.mizhen}
+    )
+    world.zz_project.refresh_from_db()
+    assert world.zz_project.county == world.gaoping
+
+
 # --- annual plans and approvals -------------------------------------------------------------------
 
 
