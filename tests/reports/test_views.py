@@ -551,26 +551,40 @@ def _bulk_unit(world, n):
     )
 
 
-def test_grid_of_500_projects_renders_within_the_target(world, client_for):
+def _median_seconds(fn, runs=5) -> tuple[float, list[float]]:
     import statistics
     import time
 
+    fn()  # warm up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def test_grid_of_500_projects_renders_within_the_target(world, client_for):
+    """Target: ≤ 250 ms where a plain Django template of 500 rows × 12 cells takes ~70 ms
+    (docs PERFORMANCE.md). Shared machines drift, so the floor is measured in the same run."""
+    from django.template import Context, Template
+
     _bulk_unit(world, 498)  # with zz_project and zz_road: 500 rows
     client = client_for("zezhou")
-    client.get(GRID)  # warm up
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        response = client.get(GRID)
-        times.append(time.perf_counter() - start)
-    page = response.content.decode()
+    page = client.get(GRID).content.decode()
     assert page.count('data-col="invested"') == 500
-    median = statistics.median(times)
-    print(
-        f"grid, 500 rows: median {median * 1000:.0f} ms, spread {min(times) * 1000:.0f}–{max(times) * 1000:.0f} ms"
+    grid, times = _median_seconds(lambda: client.get(GRID))
+
+    plain = Template(
+        "<table>{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>"
     )
-    # The target is 250 ms on the reference machine; shared CI machines drift, so allow 2×.
-    assert median < 0.5, times
+    rows = [[f"项目{i}", Decimal("123.45"), i, "主体施工", "", Decimal("1200.00")] * 2 for i in range(500)]
+    floor, _ = _median_seconds(lambda: plain.render(Context({"rows": rows})))
+    print(
+        f"grid, 500 rows: median {grid * 1000:.0f} ms (spread {min(times) * 1000:.0f}–{max(times) * 1000:.0f}); "
+        f"plain template floor {floor * 1000:.0f} ms; ratio {grid / floor:.1f} (target 250/70 = 3.6)"
+    )
+    assert grid <= 3.6 * floor, (grid, floor, times)
 
 
 def test_office_overview_query_count_does_not_grow_with_units(world, client_for):
