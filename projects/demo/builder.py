@@ -42,9 +42,15 @@ def demo_data_exists() -> bool:
 
 def wipe_projects() -> None:
     """Delete every project and its records (reports, revisions, plans, approvals, history)."""
-    with connection.cursor() as cursor:
-        for model in DEMO_TABLES:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+    for model in DEMO_TABLES:
+        referenced_elsewhere = any(
+            rel.related_model not in DEMO_TABLES for rel in model._meta.related_objects
+        )
+        if referenced_elsewhere:  # another app hangs rows on it: let the ORM apply their on_delete
+            model.objects.all().delete()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     # Other apps' rows that hang on projects go through the ORM so their on_delete rules apply.
     Project.objects.all().delete()
 

@@ -367,6 +367,12 @@ def test_if_empty_does_nothing_when_data_exists(demo):
     assert fingerprint() == before
 
 
+def test_if_empty_builds_the_city_on_an_empty_database(db):
+    out = seed("--projects", "10", "--if-empty")
+    assert Project.objects.count() == 10
+    assert "Demo@2025" in out
+
+
 def test_force_rebuilds_the_same_city_for_the_same_size(db):
     seed("--projects", "30")
     first = fingerprint()
