@@ -825,3 +825,11 @@ def test_town_reporter_creates_a_project_in_its_town(client, world):
     project = Project.objects.get(name="泽州县新建光伏储能一体化项目")
     assert project.county == world.zezhou and project.reporting_unit == world.bagong
     assert client.get(f"/projects/{project.pk}/").status_code == 200
+
+
+def test_bad_filter_values_show_an_error_and_no_rows(client_for, world):
+    html = page(client_for("office"), LIST, county="not-a-number", page="999", page_size="abc")
+    assert total_on_page(html, "count") == "0"
+    assert "选择一个有效的选项" in html
+    html = page(client_for("office"), LIST, page="999")
+    assert total_on_page(html, "count") == "3" and len(project_names_on_page(html)) == 3, "last page shown"
