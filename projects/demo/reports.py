@@ -40,12 +40,14 @@ def year_month(index: int) -> tuple[int, int]:
     return year, month0 + 1
 
 
-def image_progress(kind: str, percent: float, rng: random.Random) -> str:
+def image_progress(kind: str, percent: float) -> str:
+    """The phrase for the phase the project is in; {p} is how far that phase has got."""
+    lower = 0
     for bound, phrase in PROGRESS[kind]:
         if percent <= bound:
-            return phrase.format(
-                p=min(100, max(5, int(percent * rng.uniform(0.9, 1.3)))), n=max(1, int(percent / 4))
-            )
+            within = (percent - lower) / max(1, bound - lower) * 100
+            return phrase.format(p=min(100, max(5, int(within))), n=max(1, int(percent / 4)))
+        lower = bound
     return PROGRESS[kind][-1][1].format(p=100, n=25)
 
 
@@ -116,7 +118,7 @@ class ReportBuilder:
                 year=year,
                 month=month,
                 invested=invested,
-                image_progress=image_progress(meta.profile_progress, percent, rng),
+                image_progress=image_progress(meta.profile_progress, percent),
                 percent_complete=Decimal(f"{percent:.2f}"),
                 problems=rng.choice(PROBLEMS) if rng.random() < 0.08 else "",
                 updated_by_id=reporter,
