@@ -8,9 +8,11 @@ The grid has one row per project (up to ~500), far too many for a formset: its i
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 
 from .selectors.report_pages import Grid
 from .services.reports import ReportRow
@@ -28,6 +30,23 @@ def parse_date(text: str) -> dt.date | None:
     if not text:
         return None
     return dt.date.fromisoformat(text)
+
+
+def grid_post_data(post) -> dict:
+    """The grid's row fields: packed by the page's script into one JSON field `rows_json` (a unit may
+    send thousands of cells, beyond Django's cap on form fields), or posted plainly without script."""
+    packed = post.get("rows_json")
+    if not packed:
+        return post
+    try:
+        data = json.loads(packed)
+    except ValueError:
+        raise SuspiciousOperation("rows_json is not valid JSON") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise SuspiciousOperation("rows_json must map field names to text")
+    return data
 
 
 def grid_rows_from_post(data, grid: Grid) -> tuple[list[ReportRow], dict[int, dict], dict[int, dict]]:

@@ -29,7 +29,14 @@ from ..reports_excel import (
     monthly_import_commit,
     monthly_import_preview,
 )
-from ..reports_forms import CorrectionForm, GridUploadForm, PhotoForm, ReturnForm, grid_rows_from_post
+from ..reports_forms import (
+    CorrectionForm,
+    GridUploadForm,
+    PhotoForm,
+    ReturnForm,
+    grid_post_data,
+    grid_rows_from_post,
+)
 from ..selectors.report_pages import (
     grid_for,
     office_overview,
@@ -94,7 +101,7 @@ def report_grid(request):
         if not can_write:
             raise PermissionDenied("您没有填报月度进展的权限。")
         submit = request.POST.get("action") == "submit"
-        rows, posted, early_errors = grid_rows_from_post(request.POST, grid)
+        rows, posted, early_errors = grid_rows_from_post(grid_post_data(request.POST), grid)
         by_project = grid.by_project()
         try:
             if early_errors:

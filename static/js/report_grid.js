@@ -169,14 +169,20 @@
     }
   });
 
-  // Only changed rows travel (a unit may have hundreds of rows, and the server caps the number of
-  // fields); unchanged drafts are still submitted by 全部提交 on the server. "formdata" fires only
-  // once the submission goes ahead (after any confirm dialog).
+  // Only changed rows travel, packed into one field: a unit may fill hundreds of rows and the
+  // server caps the number of form fields per request. Unchanged drafts are still submitted by
+  // 全部提交 on the server. "formdata" fires only once the submission goes ahead (after any
+  // confirm dialog); without JavaScript the plain fields are posted instead.
   form.addEventListener("formdata", function (event) {
+    var packed = {};
     rows.forEach(function (row) {
-      if (row.dataset.changed || row.dataset.dirty) return;
-      row.querySelectorAll("input[name]").forEach(function (el) { event.formData.delete(el.name); });
+      var send = row.dataset.changed || row.dataset.dirty;
+      row.querySelectorAll("input[name]").forEach(function (el) {
+        if (send) packed[el.name] = el.value;
+        event.formData.delete(el.name);
+      });
     });
+    event.formData.set("rows_json", JSON.stringify(packed));
   });
 
   rows.forEach(function (row) { if (row.dataset.dirty) checkRow(row); });

@@ -621,3 +621,46 @@ def test_a_prework_project_that_has_not_started_is_not_owed_a_report(world, clie
     page = content(client_for("office").get(f"{OFFICE}?year=2025&month=6"))
     assert _states(page)["泽州县"] == "submitted"
     assert prework.name in content(client_for("zezhou").get(grid_url(world)))  # still offered in the grid
+
+
+def test_the_script_packs_many_rows_into_one_field(world, client_for):
+    """The page's script sends changed rows as one JSON field: 500 filled rows exceed Django's cap of
+    1,000 form fields when posted plainly."""
+    import json
+
+    _bulk_unit(world, 298)  # 300 rows: 2,100 cells
+    ids = list(MonthlyReport.objects.filter(year=2025, month=6).values_list("project_id", "version"))
+    packed = {}
+    for pid, version in ids:
+        packed.update(
+            {
+                f"r-{pid}-version": str(version),
+                f"r-{pid}-invested": "33",
+                f"r-{pid}-image_progress": "装修",
+                f"r-{pid}-percent_complete": "",
+                f"r-{pid}-problems": "",
+                f"r-{pid}-explanation": "",
+                f"r-{pid}-actual_start": "",
+            }
+        )
+    for p in (world.zz_project, world.zz_road):
+        packed.update(
+            {f"r-{p.pk}-version": "", f"r-{p.pk}-invested": "7", f"r-{p.pk}-image_progress": "基础"}
+        )
+    data = {
+        "unit": world.zezhou.pk,
+        "year": 2025,
+        "month": 6,
+        "action": "save",
+        "rows_json": json.dumps(packed),
+    }
+    response = client_for("zezhou").post(GRID, data)
+    assert response.status_code == 302
+    assert MonthlyReport.objects.filter(year=2025, month=6, invested=Decimal("33.00")).count() == 298
+    assert MonthlyReport.objects.filter(year=2025, month=6, invested=Decimal("7.00")).count() == 2
+
+
+def test_malformed_packed_rows_are_a_bad_request(world, client_for):
+    data = {"unit": world.zezhou.pk, "year": 2025, "month": 6, "action": "save", "rows_json": "[1, 2"}
+    assert client_for("zezhou").post(GRID, data).status_code == 400
+    assert not MonthlyReport.objects.exists()
