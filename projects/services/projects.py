@@ -45,6 +45,14 @@ def check_new_project_scope(actor, project: Project) -> None:
         raise PermissionDenied("只能新建本单位管辖范围内的项目。")
 
 
+def _check_reporting_unit(actor, project: Project) -> None:
+    """Only the office hands a project's monthly reporting to a unit outside the editor's own subtree."""
+    if actor.sees_all_projects or actor.organisation is None:
+        return
+    if not project.reporting_unit.path.startswith(actor.organisation.path):
+        raise PermissionDenied("填报单位只能是本单位或下级单位，其他调整请联系专班办公室。")
+
+
 @transaction.atomic
 def project_create(*, actor, project: Project, annual_plans=(), batch: str = "") -> Project:
     if not permissions.can_create_project(actor):
@@ -52,6 +60,8 @@ def project_create(*, actor, project: Project, annual_plans=(), batch: str = "")
     if not project.reporting_unit_id:
         project.reporting_unit_id = project.county_id
     check_new_project_scope(actor, project)
+    if project.reporting_unit_id != project.county_id:
+        _check_reporting_unit(actor, project)
     project.full_clean()
     now = timezone.now()
     project.created_at = project.updated_at = now
@@ -90,10 +100,15 @@ def project_update(
     if forbidden & data.keys():
         raise ValidationError("项目阶段只能通过阶段变更操作修改。")
     before = audit.snapshot(locked)
+    old_reporting_unit_id = locked.reporting_unit_id
     for field, value in data.items():
         setattr(locked, field, value)
     if not locked.reporting_unit_id:
         locked.reporting_unit_id = locked.county_id
+    # The edited project must stay within the editor's scope, as a new one would have to.
+    check_new_project_scope(actor, locked)
+    if locked.reporting_unit_id != old_reporting_unit_id:
+        _check_reporting_unit(actor, locked)
     locked.full_clean()
     changes = audit.diff(before, audit.snapshot(locked))
     if not changes:
