@@ -294,7 +294,7 @@ AREA_INDUSTRY_BIAS = {
     "zezhou": {Industry.INDUSTRY: 1.2},
     "gaoping": {Industry.INDUSTRY: 1.2, Industry.ENERGY: 1.3, Industry.AGRICULTURE: 1.3},
     "kaifaqu": {Industry.INDUSTRY: 3.5, Industry.AGRICULTURE: 0.05, Industry.TOURISM: 0.2, Industry.WATER: 0.3,
-                Industry.TRANSPORT: 0.3},
+                Industry.TRANSPORT: 0.3, Industry.ENERGY: 0.4},
     "city": {Industry.TRANSPORT: 6.0, Industry.URBAN: 2.5, Industry.WATER: 2.5, Industry.SOCIAL: 1.8,
              Industry.INDUSTRY: 0.15, Industry.ENERGY: 0.2, Industry.AGRICULTURE: 0.1, Industry.TOURISM: 0.5,
              Industry.SERVICE: 0.1},
