@@ -101,8 +101,8 @@ def project_list_view(request):
     filters = request.GET
     ordering = filters.get("ordering", "")
     if ordering in ANNOTATED_ORDERINGS:
-        # The FilterSet orders before the selector adds the `annual_planned` annotation, so this
-        # one column is sorted here, after it (NULLs — no plan that year — last either way).
+        # Sorted here rather than by the FilterSet so that projects without a plan that year come
+        # last in both directions (PostgreSQL would put NULLs first when descending, SQLite when ascending).
         filters = filters.copy()
         del filters["ordering"]
     filterset, queryset = project_list(user=request.user, filters=filters, request=request)
