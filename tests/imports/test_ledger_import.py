@@ -469,3 +469,30 @@ def test_commit_checks_names_again_against_the_database_as_it_is_then(world):
     assert batch.status == ImportStatus.REJECTED
     assert "未找到责任单位“市交通局”" in batch.summary["errors"][0]["message"]
     assert not Project.objects.filter(name="巴公镇新建厂房项目").exists()
+
+
+def test_a_county_cannot_move_its_own_project_into_another_county(world):
+    project = world.zz_project
+    row = [
+        project.name,
+        None,
+        project.construction_unit,
+        "高平市",
+        "米山镇",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    batch = preview(world, builders.simple_ledger([row]), user="zezhou")
+    assert "超出管辖范围" in batch.summary["errors"][0]["message"]
+
+
+def test_a_department_imports_the_projects_it_is_responsible_for(world):
+    mine = builders.zezhou_row(name="晋城至泽州公路改造", department="市交通局")
+    other = builders.zezhou_row(name="泽州县某厂房", department="市工信局")
+    batch = preview(world, builders.simple_ledger([mine, other]), user="jtj")
+    errors = batch.summary["errors"]
+    assert [e["row"] for e in errors] == [4] and "超出管辖范围" in errors[0]["message"]
