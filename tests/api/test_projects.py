@@ -439,11 +439,15 @@ def test_api_rows_are_the_html_lists_rows(world, client_for, params):
     world.gp_project.total_investment = world.gp_project.fund_self_raised = Decimal("777.00")
     world.gp_project.save()
     world.zz_road.annual_plans.update(planned_investment=Decimal("900.00"))
-    client = client_for("office")
-    html_ids = [p.pk for p in client.get("/projects/", params).context["projects"]]
-    api_ids = [row["id"] for row in client.get(LIST, params).json()["results"]]
-    assert api_ids == html_ids
-    assert api_ids, "each case selects at least one project"
+    # Past the last page the API answers 404 while the HTML list shows the last page: page 2 only for the office.
+    for persona in ("office",) if "page" in params else ("office", "zezhou", "jtj"):
+        client = client_for(persona)
+        html_ids = [p.pk for p in client.get("/projects/", params).context["projects"]]
+        api_ids = [row["id"] for row in client.get(LIST, params).json()["results"]]
+        assert api_ids == html_ids, persona
+    assert api_ids or html_ids == [], "the same (possibly empty) page in both"
+    office = client_for("office")
+    assert office.get(LIST, params).json()["results"], "each case selects at least one project for the office"
 
 
 def test_detail_rejects_a_non_numeric_year(world, client_for):
