@@ -77,7 +77,7 @@ def test_export_prefills_locked_names_and_opens_the_input_cells(world, client_fo
     enter(world, world.zz_project, 2025, 6, 120)
     wb = openpyxl.load_workbook(io.BytesIO(export(client_for("zezhou"), world)))
     ws = wb.active
-    assert "2025年6月" in ws["A1"].value and "泽州县" in ws["A2"].value
+    assert "2025年6月" in ws["B1"].value and "泽州县" in ws["B2"].value
     assert ws.protection.sheet is True
     assert ws.column_dimensions["A"].hidden is True
     cols = columns(ws)
@@ -257,7 +257,7 @@ def test_oversize_file_is_refused(world, client_for, settings):
 def test_future_month_in_the_title_is_refused(world, client_for):
     client = client_for("zezhou")
     wb = openpyxl.load_workbook(io.BytesIO(export(client, world)))
-    wb.active["A1"] = "2025年9月 项目月度进展填报表"
+    wb.active["B1"] = "2025年9月 项目月度进展填报表"
     out = io.BytesIO()
     wb.save(out)
     response = upload(client, world, out.getvalue())
