@@ -362,9 +362,13 @@ def _changed_project(actor, row: LedgerRow, project: Project) -> RowPlan:
     before = audit.snapshot(project)
     _apply(row, project)
     _check_project(actor, row, project, timezone.localdate())
-    return RowPlan(
-        row=row, project=project, is_new=False, changes=audit.diff(before, audit.snapshot(project))
-    )
+    changes = audit.diff(before, audit.snapshot(project))
+    if "actual_start" in changes and project.stage in (Stage.RESERVE, Stage.PREWORK):
+        row.warn(
+            "实际开工时间",
+            f"项目阶段仍为“{project.get_stage_display()}”：导入不变更阶段，已开工请在项目页办理“在建”阶段变更",
+        )
+    return RowPlan(row=row, project=project, is_new=False, changes=changes)
 
 
 def _annual_plan(row: LedgerRow, rp: RowPlan, existing_plans):
@@ -375,6 +379,8 @@ def _annual_plan(row: LedgerRow, rp: RowPlan, existing_plans):
     start = rp.project.planned_start
     # 新开工 that year when the planned start falls in it (a 续建 project never is).
     is_new = bool(start and start.year == year and rp.project.nature != Nature.CONTINUING)
+    if not start and rp.project.nature == Nature.NEW:
+        row.warn("计划开工时间", f"新建项目未填写计划开工时间，{year}年计划按续建导入")
     desired = {
         "planned_investment": v["annual_plan"],
         "is_new": is_new,

@@ -496,3 +496,36 @@ def test_a_department_imports_the_projects_it_is_responsible_for(world):
     batch = preview(world, builders.simple_ledger([mine, other]), user="jtj")
     errors = batch.summary["errors"]
     assert [e["row"] for e in errors] == [4] and "超出管辖范围" in errors[0]["message"]
+
+
+def test_an_actual_start_on_a_reserve_project_is_kept_with_a_note_about_the_stage(world):
+    project = world.zz_project
+    project.stage, project.actual_start = Stage.RESERVE, None
+    project.save()
+    header = [*builders.SIMPLE_HEADER, "实际开工时间"]
+    row = [
+        project.name,
+        None,
+        project.construction_unit,
+        "泽州县",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "2025-04-01",
+    ]
+    batch = preview(world, builders.simple_ledger([row], header=header))
+    assert "导入不变更阶段" in batch.summary["warnings"][0]["message"]
+    ledger_commit(actor=world["office"], batch=batch)
+    project.refresh_from_db()
+    assert (project.actual_start, project.stage) == (dt.date(2025, 4, 1), Stage.RESERVE)
+
+
+def test_a_new_project_without_a_start_date_gets_a_continuing_plan_with_a_warning(world):
+    row = builders.zezhou_row()
+    row[9] = None
+    batch = preview(world, builders.simple_ledger([row]))
+    assert batch.summary["warnings"][0]["message"] == "新建项目未填写计划开工时间，2025年计划按续建导入"
