@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import AuditLog, Organisation
 from accounts.scoping import organisation_scope_q, project_scope_q
 
 from ..choices import EDITABLE_REPORT_STATUSES, ReportStatus, Stage
-from ..models import AnnualPlan, MonthlyReport, Project
+from ..models import AnnualPlan, MonthlyReport, Project, ReportPhoto
 from .projects import MONEY
 from .reports import reporting_projects, since_start_completed, ytd_completed
 
@@ -299,6 +300,21 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
         for p in projects
     ]
     return Grid(unit=unit, year=year, month=month, rows=rows)
+
+
+def report_history(report: MonthlyReport, limit: int = 100):
+    """Every recorded step of one report and its photos, newest first (one query)."""
+    report_type = ContentType.objects.get_for_model(MonthlyReport)
+    photo_type = ContentType.objects.get_for_model(ReportPhoto)
+    photo_ids = [str(p.pk) for p in report.photos.all()]
+    return (
+        AuditLog.objects.filter(
+            Q(content_type=report_type, object_id=str(report.pk))
+            | Q(content_type=photo_type, object_id__in=photo_ids)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-at", "-id")[:limit]
+    )
 
 
 # --- review --------------------------------------------------------------------------------

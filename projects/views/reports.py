@@ -3,7 +3,7 @@ corrections, photos and the Excel round trip. Thin: parse input → selector/ser
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import AuditLog
+from accounts.models import Organisation
 from accounts.scoping import organisation_scope_q
 
 from .. import permissions
@@ -42,6 +42,7 @@ from ..selectors.report_pages import (
     office_overview,
     parse_period,
     period_choices,
+    report_history,
     reporting_units_for_user,
     submitted_reports,
     unit_for_user,
@@ -227,24 +228,6 @@ def report_office(request):
 # --- one report ----------------------------------------------------------------------------
 
 
-def _history(report: MonthlyReport):
-    from django.contrib.contenttypes.models import ContentType
-
-    from ..models import ReportPhoto
-
-    report_type = ContentType.objects.get_for_model(MonthlyReport)
-    photo_type = ContentType.objects.get_for_model(ReportPhoto)
-    photo_ids = [str(p.pk) for p in report.photos.all()]
-    return (
-        (
-            AuditLog.objects.filter(content_type=report_type, object_id=str(report.pk))
-            | AuditLog.objects.filter(content_type=photo_type, object_id__in=photo_ids)
-        )
-        .select_related("actor", "content_type")
-        .order_by("-at", "-id")[:100]
-    )
-
-
 def report_detail(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
     user = request.user
@@ -253,7 +236,7 @@ def report_detail(request, pk):
         "project": report.project,
         "revisions": list(report.revisions.all()),
         "photos": list(report.photos.all()),
-        "history": _history(report),
+        "history": report_history(report),
         "can_edit": permissions.can_edit_report(user, report),
         "can_correct": permissions.can_correct_report(user, report),
         "photo_form": PhotoForm(),
@@ -342,8 +325,6 @@ def report_export(request):
     response = HttpResponse(
         grid_workbook(grid), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    from urllib.parse import quote
-
     name = f"{unit.name}{year}年{month}月月度进展填报表.xlsx"
     response["Content-Disposition"] = (
         f"attachment; filename=\"report-{year}-{month:02d}.xlsx\"; filename*=UTF-8''{quote(name)}"
@@ -390,8 +371,6 @@ def _batch_for(user, batch_id) -> ImportBatch:
 
 
 def _scoped_orgs(user):
-    from accounts.models import Organisation
-
     return Organisation.objects.filter(organisation_scope_q(user))
 
 
