@@ -51,6 +51,7 @@ from ..selectors.reports import report_get_for_user
 from ..services.reports import (
     ReportConflict,
     ReportRowErrors,
+    check_period,
     report_correct,
     report_return,
     reports_approve,
@@ -101,6 +102,11 @@ def report_grid(request):
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied("您没有填报月度进展的权限。")
+        period_error = check_period(request.POST.get("year"), request.POST.get("month"))
+        if period_error:
+            # Never fall back to another month on a write: the rows belong to the month posted.
+            messages.error(request, f"{period_error}，所有修改均未保存。")
+            return redirect(_page_url("projects:report_grid", unit, year, month))
         submit = request.POST.get("action") == "submit"
         rows, posted, early_errors = grid_rows_from_post(grid_post_data(request.POST), grid)
         by_project = grid.by_project()

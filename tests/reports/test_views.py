@@ -664,3 +664,13 @@ def test_malformed_packed_rows_are_a_bad_request(world, client_for):
     data = {"unit": world.zezhou.pk, "year": 2025, "month": 6, "action": "save", "rows_json": "[1, 2"}
     assert client_for("zezhou").post(GRID, data).status_code == 400
     assert not MonthlyReport.objects.exists()
+
+
+def test_a_post_for_a_future_month_writes_nothing(world, client_for):
+    client = client_for("zezhou")
+    response = post_grid(
+        client, world, {world.zz_project: {"invested": "10", "image_progress": "x"}}, month=9
+    )
+    assert response.status_code == 302
+    assert "不能填报未来月份" in content(client.get(response["Location"]))
+    assert not MonthlyReport.objects.exists()
