@@ -674,3 +674,26 @@ def test_a_post_for_a_future_month_writes_nothing(world, client_for):
     assert response.status_code == 302
     assert "不能填报未来月份" in content(client.get(response["Location"]))
     assert not MonthlyReport.objects.exists()
+
+
+def test_dossier_shows_the_last_24_months_and_offers_all(world, client_for):
+    import datetime as dt
+
+    old = ProjectFactory(name="泽州县老项目", county=world.zezhou, actual_start=dt.date(2023, 1, 10))
+    MonthlyReport.objects.bulk_create(
+        [
+            MonthlyReport(project=old, year=y, month=m, invested=Decimal("1.00"))
+            for y in (2023, 2024)
+            for m in range(1, 13)
+        ]
+    )
+    page = content(client_for("zezhou").get(reverse("projects:project_detail", args=[old.pk])))
+    table = page[
+        page.index('id="dossier-reports-table"') : page.index(
+            "</table>", page.index('id="dossier-reports-table"')
+        )
+    ]
+    assert table.count("<tr>") == 1 + 24  # header + the last 24 months (Aug 2023 – Jul 2025)
+    assert "2025年7月" in table and "2023年7月" not in table
+    assert "查看全部 31 个月" in page
+    assert "24.00" in page  # 开工累计 over 2023–2024
