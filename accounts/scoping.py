@@ -24,6 +24,21 @@ def _p(prefix: str, name: str) -> str:
     return f"{prefix}__{name}" if prefix else name
 
 
+def subtree_ids(org) -> list[int]:
+    """Ids of `org` and every unit below it (one small indexed query, cached on the org object).
+
+    Matching projects by these ids lets PostgreSQL use the foreign-key indexes instead of
+    joining the organisation table three times.
+    """
+    cached = getattr(org, "_subtree_ids", None)
+    if cached is None:
+        from .models import Organisation
+
+        cached = list(Organisation.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+        org._subtree_ids = cached
+    return cached
+
+
 def project_scope_q(user, prefix: str = "") -> Q:
     if not getattr(user, "is_authenticated", False):
         return NOTHING
@@ -34,20 +49,18 @@ def project_scope_q(user, prefix: str = "") -> Q:
         return NOTHING
     if org.kind == OrgKind.CITY:
         return Q()
-    under = org.path
-    if org.kind == OrgKind.DEPARTMENT:
-        return Q(**{_p(prefix, "department__path__startswith"): under}) | Q(
-            **{_p(prefix, "reporting_unit__path__startswith"): under}
-        )
     if org.kind == OrgKind.ENTERPRISE:
         q = Q(**{_p(prefix, "enterprise"): org}) | Q(**{_p(prefix, "reporting_unit"): org})
         if org.credit_code:
             q |= Q(**{_p(prefix, "credit_code"): org.credit_code})
         return q
+    ids = subtree_ids(org)
+    if org.kind == OrgKind.DEPARTMENT:
+        return Q(**{_p(prefix, "department_id__in"): ids}) | Q(**{_p(prefix, "reporting_unit_id__in"): ids})
     return (
-        Q(**{_p(prefix, "county__path__startswith"): under})
-        | Q(**{_p(prefix, "town__path__startswith"): under})
-        | Q(**{_p(prefix, "reporting_unit__path__startswith"): under})
+        Q(**{_p(prefix, "county_id__in"): ids})
+        | Q(**{_p(prefix, "town_id__in"): ids})
+        | Q(**{_p(prefix, "reporting_unit_id__in"): ids})
     )
 
 

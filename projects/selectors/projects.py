@@ -43,8 +43,10 @@ def project_list(*, user, filters=None, request=None):
     filterset = ProjectFilterSet(filters, queryset=base, request=request)
     qs = filterset.qs if filterset.is_valid() else base.none()
     qs = qs.select_related("county", "town", "department", "liaison_leader")
-    if not filters.get("ordering"):
-        qs = qs.order_by("-id")
+    ordering = list(qs.query.order_by)
+    if not any(o.lstrip("-") in ("id", "pk") for o in ordering):
+        # Ties in the sort column fall back to newest first, so pages never overlap or skip rows.
+        qs = qs.order_by(*ordering, "-id")
     return filterset, qs
 
 
