@@ -551,40 +551,18 @@ def _bulk_unit(world, n):
     )
 
 
-def _median_seconds(fn, runs=5) -> tuple[float, list[float]]:
-    import statistics
-    import time
-
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
-
-
-def test_grid_of_500_projects_renders_within_the_target(world, client_for):
-    """Target: ≤ 250 ms where a plain Django template of 500 rows × 12 cells takes ~70 ms
-    (docs PERFORMANCE.md). Shared machines drift, so the floor is measured in the same run."""
-    from django.template import Context, Template
-
-    _bulk_unit(world, 498)  # with zz_project and zz_road: 500 rows
+def test_grid_of_500_projects_renders_every_row_with_the_queries_of_a_small_one(world, client_for):
+    """Speed is measured by `manage.py bench` (target ≤ 250 ms); here: all rows, constant queries."""
     client = client_for("zezhou")
-    page = client.get(GRID).content.decode()
+    client.get(GRID)
+    with CaptureQueriesContext(connection) as small:
+        client.get(GRID)
+    _bulk_unit(world, 498)  # with zz_project and zz_road: 500 rows
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(GRID).content.decode()
     assert page.count('data-col="invested"') == 500
-    grid, times = _median_seconds(lambda: client.get(GRID))
-
-    plain = Template(
-        "<table>{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>"
-    )
-    rows = [[f"项目{i}", Decimal("123.45"), i, "主体施工", "", Decimal("1200.00")] * 2 for i in range(500)]
-    floor, _ = _median_seconds(lambda: plain.render(Context({"rows": rows})))
-    print(
-        f"grid, 500 rows: median {grid * 1000:.0f} ms (spread {min(times) * 1000:.0f}–{max(times) * 1000:.0f}); "
-        f"plain template floor {floor * 1000:.0f} ms; ratio {grid / floor:.1f} (target 250/70 = 3.6)"
-    )
-    assert grid <= 3.6 * floor, (grid, floor, times)
+    assert "泽州县性能测试项目0497" in page
+    assert len(large) == len(small)
 
 
 def test_office_overview_query_count_does_not_grow_with_units(world, client_for):
