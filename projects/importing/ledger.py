@@ -8,7 +8,6 @@ Blank rows, 合计/小计 rows, section headings ("一、泽州县") and footnot
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -309,10 +308,6 @@ class LedgerRow:
     def warn(self, column: str, message: str):
         self.warnings.append(Issue(self.sheet, self.row, column, message))
 
-    @property
-    def label(self) -> str:
-        return self.values.get("name") or f"第{self.row}行"
-
 
 @dataclass
 class Context:
@@ -320,7 +315,6 @@ class Context:
     leaders: LeaderDirectory
     year: int
     max_rows: int
-    today: dt.date = field(default_factory=timezone.localdate)
 
 
 def _is_total_or_heading(values, name: str) -> bool:

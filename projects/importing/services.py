@@ -307,8 +307,6 @@ def _apply(row: LedgerRow, project: Project):
     for f in FK_FIELDS:
         if v.get(f) is not None:
             setattr(project, f, v[f])
-    if v.get("county") is not None and v.get("town") is None and "town" in row.present:
-        project.town = None
     if v.get("liaison_leader"):
         leader = v.get("liaison_leader_obj")
         project.liaison_leader = leader
