@@ -1,0 +1,377 @@
+"""Deciding what a ledger would change: rows read and normalised, matched to projects, checked.
+
+`analyse(actor=…, data=…, year=…)` reads nothing but the file and the database and writes
+nothing; the preview shows its result and the commit runs it again (inside its transaction,
+with the matched projects locked) before writing.
+
+Matching: 项目代码 first, else 项目名称 + 建设单位 (whitespace and full-width forms ignored).
+A row changes only the columns the ledger has and fills in: a blank cell never clears a value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts import audit
+from accounts.choices import OrgKind
+from accounts.scoping import project_scope_q
+
+from ..choices import Nature, Stage
+from ..models import AnnualPlan, Project
+from .ledger import FUNDING, LABELS, Context, LedgerError, LedgerRow, SheetCells, normalise_rows, read_cells
+from .matching import LeaderDirectory, OrgDirectory
+from .parsing import compact
+from .safety import UnsafeFile, load_workbook_safely
+
+logger = logging.getLogger(__name__)
+
+CELLS_CACHE_SECONDS = 30 * 60  # preview → confirm
+CHUNK = 1000
+ZERO = Decimal("0.00")
+
+# Project fields an import may set, with their ledger column (the row's key in LedgerRow.values).
+SCALAR_FIELDS = [
+    "code",
+    "name",
+    "content",
+    "nature",
+    "address",
+    "construction_unit",
+    "credit_code",
+    "manager",
+    "manager_phone",
+    "industry",
+    "key_level",
+    "total_investment",
+    *FUNDING,
+    "planned_start",
+    "planned_completion",
+    "actual_start",
+]
+FK_FIELDS = ["county", "town", "department"]
+PLAN_FIELDS = ["planned_investment", "is_new", "planned_start_month"]
+PROJECT_SELECT = (
+    "county",
+    "town",
+    "department",
+    "reporting_unit",
+    "enterprise",
+    "liaison_leader",
+    "created_by",
+)
+
+
+@dataclass
+class RowPlan:
+    row: LedgerRow
+    project: Project
+    is_new: bool
+    changes: dict = field(default_factory=dict)  # field → [old, new] (audit.diff form)
+    plan: AnnualPlan | None = None
+    plan_is_new: bool = False
+    plan_changes: dict = field(default_factory=dict)
+
+
+@dataclass
+class Analysis:
+    year: int
+    sheets: list = field(default_factory=list)
+    rows: list[LedgerRow] = field(default_factory=list)
+    plans: list[RowPlan] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def errors(self):
+        return [issue for row in self.rows for issue in row.errors]
+
+    @property
+    def warnings(self):
+        return [issue for row in self.rows for issue in row.warnings]
+
+    @property
+    def creates(self):
+        return [p for p in self.plans if p.is_new]
+
+    @property
+    def updates(self):
+        return [p for p in self.plans if not p.is_new and (p.changes or p.plan_changes)]
+
+    @property
+    def unchanged(self):
+        return [p for p in self.plans if not p.is_new and not p.changes and not p.plan_changes]
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _in_scope(actor, project: Project) -> bool:
+    """Whether `project`, as the row would leave it, lies within the actor's scope (`accounts.scoping`).
+
+    Stricter than "any related unit is mine" for areas: a county may not move its own project into
+    another county, since the project would then belong to that county.
+    """
+    if actor.sees_all_projects or (actor.organisation and actor.organisation.kind == OrgKind.CITY):
+        return True
+    org = actor.organisation
+    if org is None:
+        return False
+    if org.kind == OrgKind.DEPARTMENT:
+        related = [project.department, project.reporting_unit]
+    elif org.kind == OrgKind.ENTERPRISE:
+        related = [project.enterprise, project.reporting_unit]
+    else:
+        related = [project.county, project.town]
+    return any(o is not None and o.path.startswith(org.path) for o in related)
+
+
+def analyse(*, actor, data: bytes, year: int, lock: bool = False) -> Analysis:
+    """Read the workbook and decide, row by row, what a commit would create or change."""
+    analysis = Analysis(year=year)
+    try:
+        sheets = _read_cells(data)
+    except (LedgerError, UnsafeFile) as exc:
+        analysis.file_error = str(exc)
+        return analysis
+    analysis.sheets = [
+        {
+            "name": sheet.title,
+            "header_row": sheet.header.last_row,
+            "columns": [{"header": c.header, "field": LABELS[c.field]} for c in sheet.header.columns],
+            "ignored": sheet.header.ignored,
+        }
+        for sheet in sheets
+    ]
+    ctx = Context(orgs=OrgDirectory(), leaders=LeaderDirectory(), year=year, max_rows=_max_rows())
+    analysis.rows = normalise_rows(sheets, ctx)
+    if not analysis.rows:
+        analysis.file_error = "表格中没有项目数据行（只有表头、空行或合计行）。"
+        return analysis
+    _mark_duplicates(analysis.rows)
+    _plan_rows(actor, analysis, lock=lock)
+    return analysis
+
+
+def _read_cells(data: bytes) -> list[SheetCells]:
+    """The file's header and raw data cells: checked and parsed once, then kept a while for the confirm step.
+
+    Only the XML parsing is cached (keyed by the file's hash and the limits): names, scope and existing
+    projects are resolved again at commit time against the database as it is then.
+    """
+    limits = (settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_UNCOMPRESSED_BYTES, settings.IMPORT_MAX_ROWS)
+    key = "ledger-cells:{}:{}:{}:{}".format(hashlib.sha256(data or b"").hexdigest(), *limits)
+    sheets = cache.get(key)
+    if sheets is not None:
+        return sheets
+    wb = load_workbook_safely(data)
+    try:
+        sheets = read_cells(wb, _max_rows())
+    except (LedgerError, UnsafeFile):
+        raise
+    except Exception as exc:  # a sheet part openpyxl/defusedxml cannot stream (bad XML, entities, CRC)
+        logger.warning("ledger import: unreadable sheet (%s: %s)", exc.__class__.__name__, exc)
+        raise UnsafeFile(
+            f"无法读取该 Excel 文件的工作表内容（{exc.__class__.__name__}）。请在 Excel 中另存为 .xlsx 后重试。"
+        ) from exc
+    finally:
+        wb.close()
+    cache.set(key, sheets, CELLS_CACHE_SECONDS)
+    return sheets
+
+
+def _max_rows():
+    return settings.IMPORT_MAX_ROWS
+
+
+def _name_key(values) -> tuple[str, str]:
+    return compact(values.get("name")), compact(values.get("construction_unit"))
+
+
+def _mark_duplicates(rows: list[LedgerRow]):
+    by_code, by_name = {}, {}
+    for row in rows:
+        code, key = row.values.get("code"), _name_key(row.values)
+        where = None
+        if code and code in by_code:
+            where, what = by_code[code], "项目代码"
+        elif all(key) and key in by_name:
+            where, what = by_name[key], "项目名称和建设单位"
+        if where is not None:
+            place = (
+                f"第{where.row}行" if where.sheet == row.sheet else f"工作表“{where.sheet}”第{where.row}行"
+            )
+            row.error("项目名称", f"与{place}重复（{what}相同），同一项目只能出现一次")
+            continue
+        if code:
+            by_code[code] = row
+        if all(key):
+            by_name.setdefault(key, row)
+
+
+def _load_existing(rows: list[LedgerRow], lock: bool):
+    codes = {r.values["code"] for r in rows if r.values.get("code")}
+    names = {r.values["name"] for r in rows if r.values.get("name")}
+    base = Project.objects.select_related(*PROJECT_SELECT)
+    if lock:
+        base = base.select_for_update(of=("self",))
+    found = {}
+    for chunk in _chunks(codes):
+        found.update({p.pk: p for p in base.filter(code__in=chunk)})
+    for chunk in _chunks(names):
+        found.update({p.pk: p for p in base.filter(name__in=chunk)})
+    by_code = {p.code: p for p in found.values() if p.code}
+    by_name = {}
+    for p in sorted(found.values(), key=lambda p: p.pk):
+        by_name.setdefault((compact(p.name), compact(p.construction_unit)), p)
+    return by_code, by_name
+
+
+def _plan_rows(actor, analysis: Analysis, *, lock: bool):
+    by_code, by_name = _load_existing(analysis.rows, lock)
+    matched_ids = {p.pk for p in by_code.values()} | {p.pk for p in by_name.values()}
+    if actor.sees_all_projects:
+        visible = matched_ids
+    else:
+        visible = set()
+        for chunk in _chunks(matched_ids):
+            visible.update(
+                Project.objects.filter(project_scope_q(actor), pk__in=chunk).values_list("pk", flat=True)
+            )
+    existing_plans = {}
+    for chunk in _chunks(matched_ids):
+        for plan in AnnualPlan.objects.filter(project_id__in=chunk):
+            existing_plans[(plan.project_id, plan.year)] = plan
+
+    today = timezone.localdate()
+    for row in analysis.rows:
+        if row.errors:
+            continue
+        v = row.values
+        project = by_code.get(v["code"]) if v.get("code") else None
+        if project is None:
+            project = by_name.get(_name_key(v))
+            if project is not None and v.get("code") and project.code and project.code != v["code"]:
+                row.error("项目代码", f"与已有项目“{project.name}”的项目代码 {project.code} 不一致，请核对")
+                continue
+        if project is None:
+            plan = _new_project(actor, row, today)
+        else:
+            if project.pk not in visible:
+                row.error("县（市、区）", f"项目“{project.name}”属于{project.county}，不在您的管辖范围内")
+                continue
+            plan = _changed_project(actor, row, project)
+        if row.errors:
+            continue
+        _annual_plan(row, plan, existing_plans)
+        analysis.plans.append(plan)
+
+
+def _apply(row: LedgerRow, project: Project):
+    """Set the row's non-blank values on `project` (a blank cell never clears a value)."""
+    v = row.values
+    for f in SCALAR_FIELDS:
+        if f in v and (f in row.present or f in ("name", "construction_unit")):
+            if f == "code" and not v[f]:
+                continue
+            setattr(project, f, v[f])
+    for f in FK_FIELDS:
+        if v.get(f) is not None:
+            setattr(project, f, v[f])
+    if v.get("liaison_leader"):
+        leader = v.get("liaison_leader_obj")
+        project.liaison_leader = leader
+        project.liaison_leader_name = "" if leader else v["liaison_leader"]
+
+
+def _check_project(actor, row: LedgerRow, project: Project, today):
+    if project.county_id is None:
+        row.error("县（市、区）", "未填写县（市、区）")
+        return
+    if project.town is not None and project.town.parent_id != project.county_id:
+        row.error("乡镇", f"乡镇“{project.town.name}”不属于{project.county.name}")
+    funding = sum((getattr(project, f) or ZERO for f in FUNDING), ZERO)
+    if funding and funding != project.total_investment:
+        row.error(
+            "总投资",
+            f"资金来源合计 {funding} 万元与总投资 {project.total_investment} 万元不一致（修改总投资时请同时填写资金来源各列）",
+        )
+    if (
+        project.planned_start
+        and project.planned_completion
+        and project.planned_completion < project.planned_start
+    ):
+        row.error("计划竣工时间", "计划竣工时间早于计划开工时间")
+    if project.actual_start and project.actual_start > today:
+        row.error("实际开工时间", "实际开工日期不能晚于今天")
+    if not _in_scope(actor, project):
+        unit = actor.organisation.name if actor.organisation else "您的账号"
+        row.error(
+            "县（市、区）", f"超出管辖范围：{unit}只能导入本单位管辖的项目（本行为{project.county.name}）"
+        )
+
+
+def _new_project(actor, row: LedgerRow, today) -> RowPlan:
+    v = row.values
+    project = Project(stage=Stage.RESERVE, created_by=actor, nature=Nature.NEW)
+    project.county = project.town = project.department = project.liaison_leader = None
+    project.enterprise = None
+    _apply(row, project)
+    if v.get("total_investment") is None:
+        row.error("总投资", "新项目须填写总投资")
+    if v.get("county") is not None:
+        project.reporting_unit = v["county"]
+    if project.actual_start and project.actual_start <= today:
+        project.stage = Stage.CONSTRUCTION
+    _check_project(actor, row, project, today)
+    return RowPlan(row=row, project=project, is_new=True)
+
+
+def _changed_project(actor, row: LedgerRow, project: Project) -> RowPlan:
+    before = audit.snapshot(project)
+    _apply(row, project)
+    _check_project(actor, row, project, timezone.localdate())
+    changes = audit.diff(before, audit.snapshot(project))
+    if "actual_start" in changes and project.stage in (Stage.RESERVE, Stage.PREWORK):
+        row.warn(
+            "实际开工时间",
+            f"项目阶段仍为“{project.get_stage_display()}”：导入不变更阶段，已开工请在项目页办理“在建”阶段变更",
+        )
+    return RowPlan(row=row, project=project, is_new=False, changes=changes)
+
+
+def _annual_plan(row: LedgerRow, rp: RowPlan, existing_plans):
+    v = row.values
+    if "annual_plan" not in row.present or v.get("annual_plan") is None:
+        return
+    year = v["plan_year"]
+    start = rp.project.planned_start
+    # 新开工 that year when the planned start falls in it (a 续建 project never is).
+    is_new = bool(start and start.year == year and rp.project.nature != Nature.CONTINUING)
+    if not start and rp.project.nature == Nature.NEW:
+        row.warn("计划开工时间", f"新建项目未填写计划开工时间，{year}年计划按续建导入")
+    desired = {
+        "planned_investment": v["annual_plan"],
+        "is_new": is_new,
+        "planned_start_month": start.month if is_new else None,
+    }
+    current = existing_plans.get((rp.project.pk, year)) if rp.project.pk else None
+    if current is None:
+        rp.plan = AnnualPlan(project=rp.project, year=year, **desired)
+        rp.plan_is_new = True
+        rp.plan_changes = audit.diff({}, audit.snapshot(rp.plan, fields=["year", *PLAN_FIELDS]))
+        return
+    current.project = rp.project  # so the audit row's text needs no query
+    before = audit.snapshot(current, fields=PLAN_FIELDS)
+    for f, value in desired.items():
+        setattr(current, f, value)
+    rp.plan = current
+    rp.plan_changes = audit.diff(before, audit.snapshot(current, fields=PLAN_FIELDS))
