@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.choices import AREA_KINDS, OrgKind
 from accounts.models import Organisation
+from accounts.scoping import subtree_ids
 
 from .choices import Industry, KeyLevel, Stage
 from .models import AnnualPlan, Project
@@ -42,14 +43,16 @@ class ProjectFilterSet(df.FilterSet):
     )
     town = df.ModelChoiceFilter(queryset=_orgs(OrgKind.TOWN), label="乡镇（街道）")
     department = df.ModelChoiceFilter(queryset=_orgs(OrgKind.DEPARTMENT), label="责任单位")
-    stage = df.MultipleChoiceFilter(choices=Stage.choices, label="阶段")
+    stage = df.MultipleChoiceFilter(choices=Stage.choices, label="阶段", distinct=False)
     key_level = df.ChoiceFilter(
         choices=[(v, label) for v, label in KeyLevel.choices if v] + [("any", "任一重点级别")],
         method="filter_key_level",
         label="重点级别",
     )
     industry = df.ChoiceFilter(choices=Industry.choices, label="行业")
-    flag = df.MultipleChoiceFilter(choices=FLAG_FIELDS, method="filter_flags", label="项目类别")
+    flag = df.MultipleChoiceFilter(
+        choices=FLAG_FIELDS, method="filter_flags", label="项目类别", distinct=False
+    )
     year = df.NumberFilter(method="filter_year", label="计划年度")
     new_or_continuing = df.ChoiceFilter(
         choices=[("new", "新开工"), ("continuing", "续建")], method="filter_new", label="新开工/续建"
@@ -89,7 +92,8 @@ class ProjectFilterSet(df.FilterSet):
         return queryset
 
     def filter_county(self, queryset, name, value):
-        return queryset.filter(Q(county__path__startswith=value.path) | Q(town__path__startswith=value.path))
+        ids = subtree_ids(value)
+        return queryset.filter(Q(county_id__in=ids) | Q(town_id__in=ids))
 
     def filter_key_level(self, queryset, name, value):
         if value == "any":

@@ -3,7 +3,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -67,16 +77,21 @@ class ProjectTotals:
 
 
 def project_totals(queryset, year: int) -> ProjectTotals:
-    """Count, 总投资 and 年度计划 of a (filtered) project set, in two queries."""
-    ids = queryset.order_by().values("pk")
-    head = Project.objects.filter(pk__in=ids).aggregate(
-        n=Count("pk"), total=Coalesce(Sum("total_investment"), Value(ZERO), output_field=MONEY)
-    )
-    plan = AnnualPlan.objects.filter(project__in=ids, year=year).aggregate(
-        total=Coalesce(Sum("planned_investment"), Value(ZERO), output_field=MONEY)
+    """Count, 总投资 and 年度计划 of a (filtered) project set, in one query.
+
+    The plan of `year` is joined on its unique (project, year) row, so the sums stay exact.
+    """
+    sums = (
+        queryset.order_by()
+        .annotate(plan_of_year=FilteredRelation("annual_plans", condition=Q(annual_plans__year=year)))
+        .aggregate(
+            n=Count("pk"),
+            total=Coalesce(Sum("total_investment"), Value(ZERO), output_field=MONEY),
+            planned=Coalesce(Sum("plan_of_year__planned_investment"), Value(ZERO), output_field=MONEY),
+        )
     )
     return ProjectTotals(
-        count=head["n"], total_investment=head["total"], annual_planned=plan["total"], year=year
+        count=sums["n"], total_investment=sums["total"], annual_planned=sums["planned"], year=year
     )
 
 
