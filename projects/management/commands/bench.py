@@ -47,6 +47,10 @@ class Command(BaseCommand):
             t0 = time.perf_counter()
             call_command("seed_demo", projects=projects, force=True, verbosity=0)
             self.stdout.write(f"  seed_demo took {time.perf_counter() - t0:.1f} s")
+        if connection.vendor == "postgresql":
+            # As autovacuum would after a bulk load: fresh statistics and visibility map.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
             f"projects: {Project.objects.count():,}   reports: {MonthlyReport.objects.count():,}\n"
         )
