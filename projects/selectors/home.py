@@ -10,6 +10,7 @@ from accounts.choices import OrgKind
 
 from ..choices import Stage
 from ..models import AnnualPlan
+from ..money import as_money
 from .projects import projects_for_user
 
 ZERO = Decimal("0.00")
@@ -42,8 +43,8 @@ def home_by_county(*, user, year: int) -> list[dict]:
             "is_city": row["county__kind"] == OrgKind.CITY,
             "count": row["count"],
             "building": row["building"],
-            "total_investment": row["total_investment"] or ZERO,
-            "annual_planned": planned.get(row["county_id"]) or ZERO,
+            "total_investment": as_money(row["total_investment"]),
+            "annual_planned": as_money(planned.get(row["county_id"])),
         }
         for row in rows
     ]

@@ -22,6 +22,7 @@ from accounts.scoping import project_scope_q
 from ..choices import Stage
 from ..filters import ProjectFilterSet, current_year
 from ..models import AnnualPlan, Approval, ApprovalKind, Project, StageChange
+from ..money import as_money
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -91,7 +92,10 @@ def project_totals(queryset, year: int) -> ProjectTotals:
         )
     )
     return ProjectTotals(
-        count=sums["n"], total_investment=sums["total"], annual_planned=sums["planned"], year=year
+        count=sums["n"],
+        total_investment=as_money(sums["total"]),
+        annual_planned=as_money(sums["planned"]),
+        year=year,
     )
 
 

@@ -27,6 +27,7 @@ from accounts.scoping import project_scope_q
 
 from ..choices import ReportStatus, Stage
 from ..models import AnnualPlan, MonthlyReport, Project, ReportRevision
+from ..money import as_money
 from ..services.reports import month_end
 
 ZERO = Decimal("0.00")
@@ -229,7 +230,7 @@ def reporting_projects(*, unit=None, year: int, month: int):
 
 def _sum_by_project(qs) -> dict[int, Decimal]:
     rows = qs.order_by().values("project_id").annotate(total=Sum("invested"))
-    return {r["project_id"]: r["total"] or ZERO for r in rows}
+    return {r["project_id"]: as_money(r["total"]) for r in rows}
 
 
 def ytd_completed(project_ids, year: int, month: int) -> dict[int, Decimal]:
@@ -302,20 +303,23 @@ def _report_sums(reports_qs, year: int, month: int) -> dict:
     def total(q):
         return Coalesce(Sum("invested", filter=q), Value(ZERO), output_field=MONEY)
 
-    return reports_qs.order_by().aggregate(
+    sums = reports_qs.order_by().aggregate(
         ytd=total(Q(year=year, month__lte=month)),
         month_inv=total(Q(year=year, month=month)),
         prev_inv=total(Q(year=py, month=pm)),
         last_ytd=total(Q(year=year - 1, month__lte=month)),
     )
+    return {key: as_money(value) for key, value in sums.items()}
 
 
 def figures_for(*, projects_qs, year: int, month: int) -> Figures:
     """The figures of any project set (city, county, department, key list): two queries."""
     ids = projects_qs.order_by().values("pk")
-    plan = AnnualPlan.objects.filter(project__in=ids, year=year).aggregate(
-        total=Coalesce(Sum("planned_investment"), Value(ZERO), output_field=MONEY)
-    )["total"]
+    plan = as_money(
+        AnnualPlan.objects.filter(project__in=ids, year=year).aggregate(
+            total=Coalesce(Sum("planned_investment"), Value(ZERO), output_field=MONEY)
+        )["total"]
+    )
     py, _ = previous_month(year, month)
     sums = _report_sums(
         MonthlyReport.objects.filter(project__in=ids, year__in={year, year - 1, py}), year, month
@@ -352,7 +356,7 @@ def figures_by_project(*, project_ids, year: int, month: int) -> dict[int, Figur
             last_ytd=total(Q(year=year - 1, month__lte=month)),
         )
     )
-    sums = {r["project_id"]: r for r in rows}
+    sums = {r["project_id"]: {k: as_money(v) for k, v in r.items() if k != "project_id"} for r in rows}
     empty = {"ytd": ZERO, "month_inv": ZERO, "prev_inv": ZERO, "last_ytd": ZERO}
     result = {}
     for pid in ids:
