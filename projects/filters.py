@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from accounts.choices import AREA_KINDS, OrgKind
 from accounts.models import Organisation
-from accounts.scoping import subtree_ids
 
 from .choices import Industry, KeyLevel, Stage
 from .models import AnnualPlan, Project
@@ -92,8 +91,8 @@ class ProjectFilterSet(df.FilterSet):
         return queryset
 
     def filter_county(self, queryset, name, value):
-        ids = subtree_ids(value)
-        return queryset.filter(Q(county_id__in=ids) | Q(town_id__in=ids))
+        units = Organisation.objects.filter(path__startswith=value.path).values("pk")
+        return queryset.filter(Q(county_id__in=units) | Q(town_id__in=units))
 
     def filter_key_level(self, queryset, name, value):
         if value == "any":
