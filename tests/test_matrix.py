@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from projects.choices import ImportKind, ImportStatus, ReportStatus
-from projects.models import Approval, ApprovalKind, ImportBatch, MonthlyReport
+from projects.models import Approval, ApprovalKind, ImportBatch, MonthlyReport, ReportPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,12 @@ PERSONAS = (
 )
 # Django admin's own pages are covered by two sample rows; every other named route needs a row.
 UNCOVERED_NAMESPACES = ("admin",)
+
+# A valid 1×1 PNG for the photo rows.
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082"
+)
 
 LOGIN = "login"
 API_ANON = "api-anon"
@@ -141,6 +148,8 @@ MATRIX = [
     Row("projects:report_detail",             {"pk": "zz_draft"}, "get",   ZZ_READ),
     Row("projects:report_photo_upload",       {"pk": "zz_draft"}, "get",   ANY_405),
     Row("projects:report_photo_upload",       {"pk": "zz_draft"}, "post",  (L,    GO,    403,   403,  GO,    403,   404,    404, GO,   404), note="no file: back to report"),
+    Row("projects:report_photo_file",         {"pk": "zz_photo"}, "get",   ZZ_READ),
+    Row("projects:report_photo_thumb",        {"pk": "zz_photo"}, "get",   ZZ_READ),
     Row("projects:report_correct",            {"pk": "zz_approved"}, "get", (L,   200,   403,   403,  200,   403,   404,    404, 200,  404)),
     Row("projects:report_correct",            {"pk": "zz_draft"}, "get",   (L,    403,   403,   403,  403,   403,   404,    404, 403,  404), note="drafts are edited, not corrected"),
     # --- API ---
@@ -213,6 +222,11 @@ def matrix_world(world):
     world.zz_approved = report(8, ReportStatus.APPROVED)
     world.zz_submitted = report(9, ReportStatus.SUBMITTED)
     world.zz_draft = report(10, ReportStatus.DRAFT)
+    world.zz_photo = ReportPhoto.objects.create(
+        report=world.zz_draft,
+        image=ContentFile(PNG_1PX, name="site.png"),
+        thumbnail=ContentFile(PNG_1PX, name="site_thumb.png"),
+    )
     return world
 
 

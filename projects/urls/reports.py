@@ -1,8 +1,16 @@
 from django.urls import path
 
+from ..views import photos
 from ..views import reports as views
 
 urlpatterns = [
+    path("reports/photos/<int:pk>/", photos.report_photo_file, name="report_photo_file"),
+    path(
+        "reports/photos/<int:pk>/thumb/",
+        photos.report_photo_file,
+        {"variant": "thumb"},
+        name="report_photo_thumb",
+    ),
     path("reports/", views.report_grid, name="report_grid"),
     path("reports/review/", views.report_review, name="report_review"),
     path("reports/office/", views.report_office, name="report_office"),

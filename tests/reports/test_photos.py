@@ -36,7 +36,14 @@ def test_photo_is_kept_with_a_thumbnail_and_shown(world, client_for, fmt, name):
     assert photo.caption == "基坑开挖" and photo.uploaded_by == world["zezhou"]
     with photo.thumbnail.open("rb") as fh, Image.open(fh) as thumb:
         assert max(thumb.size) == 320 and thumb.format == "JPEG"
-    assert photo.thumbnail.url in page and "现场照片（1）" in page
+    thumb_url = reverse("projects:report_photo_thumb", args=[photo.pk])
+    assert thumb_url in page and "现场照片（1）" in page
+    # the portal serves the file itself (scoped), never a public media URL
+    assert photo.thumbnail.url not in page
+    served = client.get(thumb_url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content) == photo.thumbnail.open("rb").read()
+    assert client_for("gaoping").get(thumb_url).status_code == 404
 
 
 def test_a_renamed_pdf_is_refused(world, client_for):
