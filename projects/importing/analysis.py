@@ -20,11 +20,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts import audit
-from accounts.choices import OrgKind
 from accounts.scoping import project_scope_q
 
 from ..choices import Nature, Stage
 from ..models import AnnualPlan, Project
+from ..services.projects import project_within_actor_scope
 from .ledger import FUNDING, LABELS, Context, LedgerError, LedgerRow, SheetCells, normalise_rows, read_cells
 from .matching import LeaderDirectory, OrgDirectory
 from .parsing import compact
@@ -112,26 +112,6 @@ def _chunks(items, size=CHUNK):
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def _in_scope(actor, project: Project) -> bool:
-    """Whether `project`, as the row would leave it, lies within the actor's scope (`accounts.scoping`).
-
-    Stricter than "any related unit is mine" for areas: a county may not move its own project into
-    another county, since the project would then belong to that county.
-    """
-    if actor.sees_all_projects or (actor.organisation and actor.organisation.kind == OrgKind.CITY):
-        return True
-    org = actor.organisation
-    if org is None:
-        return False
-    if org.kind == OrgKind.DEPARTMENT:
-        related = [project.department, project.reporting_unit]
-    elif org.kind == OrgKind.ENTERPRISE:
-        related = [project.enterprise, project.reporting_unit]
-    else:
-        related = [project.county, project.town]
-    return any(o is not None and o.path.startswith(org.path) for o in related)
 
 
 def analyse(*, actor, data: bytes, year: int, lock: bool = False) -> Analysis:
@@ -312,7 +292,7 @@ def _check_project(actor, row: LedgerRow, project: Project, today):
         row.error("计划竣工时间", "计划竣工时间早于计划开工时间")
     if project.actual_start and project.actual_start > today:
         row.error("实际开工时间", "实际开工日期不能晚于今天")
-    if not _in_scope(actor, project):
+    if not project_within_actor_scope(actor, project):
         unit = actor.organisation.name if actor.organisation else "您的账号"
         row.error(
             "县（市、区）", f"超出管辖范围：{unit}只能导入本单位管辖的项目（本行为{project.county.name}）"

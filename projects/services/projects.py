@@ -19,29 +19,35 @@ def _check_in_scope(actor, project: Project) -> None:
         raise PermissionDenied("该项目不在您的管辖范围内。")
 
 
-def check_new_project_scope(actor, project: Project) -> None:
-    """A new project must fall within the actor's own scope.
+def project_within_actor_scope(actor, project: Project) -> bool:
+    """Whether `project`, as it stands (saved or not), lies within the actor's own scope for writing.
 
     Territorial units file projects located in their area (the reporting unit alone does not count:
     a county cannot put a project into another county's figures); departments file projects they are
-    responsible for; enterprises their own.
+    responsible for; enterprises their own. Used by the single-row services and the ledger import.
     """
     from accounts.choices import OrgKind
 
     if actor.sees_all_projects:
-        return
+        return True
     org = actor.organisation
     if org is None:
-        raise PermissionDenied("您的账号未关联单位，不能新建项目。")
+        return False
     if org.kind == OrgKind.CITY:
-        return
+        return True
     if org.kind == OrgKind.DEPARTMENT:
         related = [project.department]
     elif org.kind == OrgKind.ENTERPRISE:
         related = [project.enterprise]
     else:
         related = [project.county, project.town]
-    if not any(o is not None and o.path.startswith(org.path) for o in related):
+    return any(o is not None and o.path.startswith(org.path) for o in related)
+
+
+def check_new_project_scope(actor, project: Project) -> None:
+    if actor.organisation is None and not actor.sees_all_projects:
+        raise PermissionDenied("您的账号未关联单位，不能新建项目。")
+    if not project_within_actor_scope(actor, project):
         raise PermissionDenied("只能新建本单位管辖范围内的项目。")
 
 

@@ -28,7 +28,9 @@ def test_moving_a_town_moves_its_subtree_and_changes_who_sees_its_projects(world
     assert world.bagong.path.startswith(world.gaoping.path)
     assert village.path == f"{world.bagong.path}{village.pk}/"
     # the town's project now sits in 高平市's subtree (by town) as well as 泽州县's (by county)
-    assert "泽州县巴公智能装备产业园" in set(projects_for_user(world["gaoping"]).values_list("name", flat=True))
+    assert "泽州县巴公智能装备产业园" in set(
+        projects_for_user(world["gaoping"]).values_list("name", flat=True)
+    )
 
 
 def test_an_organisation_cannot_become_its_own_descendant(world):
@@ -40,5 +42,6 @@ def test_an_organisation_cannot_become_its_own_descendant(world):
 def test_only_admins_maintain_the_tree(world):
     with pytest.raises(PermissionDenied):
         services.organisation_save(
-            actor=world["office"], organisation=Organisation(name="新区", kind=OrgKind.ZONE, parent=world.city)
+            actor=world["office"],
+            organisation=Organisation(name="新区", kind=OrgKind.ZONE, parent=world.city),
         )
