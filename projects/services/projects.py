@@ -97,9 +97,7 @@ def project_update(
 ) -> Project:
     """Apply `data` (field → value) to `project`. Stage and stage dates change only via `project_transition`."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
-    _check_in_scope(actor, locked)
-    if not permissions.can_edit_project(actor, locked):
-        raise PermissionDenied("您没有修改该项目的权限。")
+    _check_can_edit(actor, locked)
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError()
     forbidden = {"stage", "stage_before_suspension", "stage_reason", "version", "created_by", "created_at"}
@@ -126,85 +124,66 @@ def project_update(
     return locked
 
 
-@transaction.atomic
-def annual_plan_save(*, actor, plan: AnnualPlan, batch: str = "") -> AnnualPlan:
-    _check_in_scope(actor, plan.project)
-    if not permissions.can_edit_project(actor, plan.project):
+def _check_can_edit(actor, project: Project) -> None:
+    _check_in_scope(actor, project)
+    if not permissions.can_edit_project(actor, project):
         raise PermissionDenied("您没有修改该项目的权限。")
-    existing = AnnualPlan.objects.select_for_update().filter(project=plan.project, year=plan.year).first()
-    if existing is not None and plan.pk is None:
-        plan.pk = existing.pk
-        plan._state.adding = False  # it now stands for the existing row (unique checks exclude it)
+
+
+def _save_part(*, actor, part, unique: dict, batch: str = ""):
+    """Create or update one part of a project (annual plan, approval) found by its unique fields.
+
+    Saving the same values again changes nothing and records nothing.
+    """
+    _check_can_edit(actor, part.project)
+    existing = type(part).objects.select_for_update().filter(project=part.project, **unique).first()
+    if existing is not None and part.pk is None:
+        part.pk = existing.pk
+        part._state.adding = False  # it now stands for the existing row (unique checks exclude it)
     before = audit.snapshot(existing) if existing else {}
-    plan.full_clean(validate_unique=plan.pk is None)
-    after = audit.snapshot(plan)
-    changes = audit.diff(before, after)
+    part.full_clean()
+    changes = audit.diff(before, audit.snapshot(part))
     if existing and not changes:
         return existing
-    plan.save()
+    part.save()
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE if existing else AuditAction.CREATE,
-        instance=plan,
+        instance=part,
         changes=changes,
-        root=plan.project,
+        root=part.project,
         batch=batch,
     )
-    return plan
+    return part
+
+
+def _delete_part(*, actor, part) -> None:
+    _check_can_edit(actor, part.project)
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=part,
+        changes=audit.diff(audit.snapshot(part), {}),
+        root=part.project,
+    )
+    part.delete()
+
+
+@transaction.atomic
+def annual_plan_save(*, actor, plan: AnnualPlan, batch: str = "") -> AnnualPlan:
+    return _save_part(actor=actor, part=plan, unique={"year": plan.year}, batch=batch)
 
 
 @transaction.atomic
 def annual_plan_delete(*, actor, plan: AnnualPlan) -> None:
-    _check_in_scope(actor, plan.project)
-    if not permissions.can_edit_project(actor, plan.project):
-        raise PermissionDenied("您没有修改该项目的权限。")
-    audit.record(
-        actor=actor,
-        action=AuditAction.DELETE,
-        instance=plan,
-        changes=audit.diff(audit.snapshot(plan), {}),
-        root=plan.project,
-    )
-    plan.delete()
+    _delete_part(actor=actor, part=plan)
 
 
 @transaction.atomic
 def approval_save(*, actor, approval: Approval) -> Approval:
-    _check_in_scope(actor, approval.project)
-    if not permissions.can_edit_project(actor, approval.project):
-        raise PermissionDenied("您没有修改该项目的权限。")
-    existing = (
-        Approval.objects.select_for_update().filter(project=approval.project, kind=approval.kind).first()
-    )
-    if existing is not None and approval.pk is None:
-        approval.pk = existing.pk
-        approval._state.adding = False
-    before = audit.snapshot(existing) if existing else {}
-    approval.full_clean(validate_unique=approval.pk is None)
-    changes = audit.diff(before, audit.snapshot(approval))
-    if existing and not changes:
-        return existing
-    approval.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE if existing else AuditAction.CREATE,
-        instance=approval,
-        changes=changes,
-        root=approval.project,
-    )
-    return approval
+    return _save_part(actor=actor, part=approval, unique={"kind": approval.kind})
 
 
 @transaction.atomic
 def approval_delete(*, actor, approval: Approval) -> None:
-    _check_in_scope(actor, approval.project)
-    if not permissions.can_edit_project(actor, approval.project):
-        raise PermissionDenied("您没有修改该项目的权限。")
-    audit.record(
-        actor=actor,
-        action=AuditAction.DELETE,
-        instance=approval,
-        changes=audit.diff(audit.snapshot(approval), {}),
-        root=approval.project,
-    )
-    approval.delete()
+    _delete_part(actor=actor, part=approval)
