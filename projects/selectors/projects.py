@@ -53,7 +53,8 @@ def project_list(*, user, filters=None, request=None):
     base = _with_annual_plan(projects_for_user(user), year)
     filterset = ProjectFilterSet(filters, queryset=base, request=request)
     qs = filterset.qs if filterset.is_valid() else base.none()
-    qs = qs.select_related("county", "town", "department", "liaison_leader")
+    # Lists never show the long 建设内容 text; leaving it in the table keeps the rows narrow.
+    qs = qs.select_related("county", "town", "department", "liaison_leader").defer("content")
     ordering = list(qs.query.order_by)
     if not any(o.lstrip("-") in ("id", "pk") for o in ordering):
         # Ties in the sort column fall back to newest first, so pages never overlap or skip rows.

@@ -17,7 +17,7 @@ def test_new_town_gets_a_path_under_its_county(world):
     assert AuditLog.objects.filter(object_id=str(town.pk), action="create").count() == 1
 
 
-def test_moving_a_town_moves_its_subtree_and_changes_who_sees_its_projects(world):
+def test_moving_a_town_moves_its_subtree_and_its_projects_with_it(world):
     village = services.organisation_save(
         actor=world["admin"], organisation=Organisation(name="巴公村", kind=OrgKind.TOWN, parent=world.bagong)
     )
@@ -27,10 +27,17 @@ def test_moving_a_town_moves_its_subtree_and_changes_who_sees_its_projects(world
     world.bagong.refresh_from_db()
     assert world.bagong.path.startswith(world.gaoping.path)
     assert village.path == f"{world.bagong.path}{village.pk}/"
-    # the town's project now sits in 高平市's subtree (by town) as well as 泽州县's (by county)
-    assert "泽州县巴公智能装备产业园" in set(
-        projects_for_user(world["gaoping"]).values_list("name", flat=True)
-    )
+    # 区划调整: the town's project now belongs to 高平市, and 泽州县 no longer sees it
+    world.zz_project.refresh_from_db()
+    assert world.zz_project.county == world.gaoping
+    assert "泽州县巴公智能装备产业园" in names_for(world["gaoping"])
+    assert "泽州县巴公智能装备产业园" not in names_for(world["zezhou"])
+    change = AuditLog.objects.get(object_id=str(world.zz_project.pk), action="update")
+    assert change.changes == {"county": ["泽州县", "高平市"], "reporting_unit": ["泽州县", "高平市"]}
+
+
+def names_for(user):
+    return set(projects_for_user(user).values_list("name", flat=True))
 
 
 def test_an_organisation_cannot_become_its_own_descendant(world):
