@@ -56,10 +56,18 @@ def validate_project_code(value: str) -> None:
             "项目代码格式应为“年月-行政区划代码-行业-类型-流水号”，如 2503-140525-04-01-123456。",
             code="project_code_format",
         )
+    # The time part is YYMM since GB/T 40058-2021; codes issued on the platform before it carry the
+    # year (YYYY, e.g. 2019-…), which is still valid. Anything else is a typing error.
     month = int(m.group(2))
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 and not project_code_is_year_form(code):
         raise ValidationError(
             "项目代码前四位应为赋码年月（YYMM），月份 %(m)02d 无效。",
             code="project_code_month",
             params={"m": month},
         )
+
+
+def project_code_is_year_form(code: str) -> bool:
+    """Older platform codes start with the 4-digit year (2015–2020) instead of YYMM."""
+    head = code[:4]
+    return head.isdigit() and 2015 <= int(head) <= 2020 and int(head[2:]) > 12

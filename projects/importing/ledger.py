@@ -16,7 +16,7 @@ from itertools import islice
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..validators import PROJECT_CODE_RE, normalise_credit_code, validate_credit_code
+from ..validators import normalise_credit_code, validate_credit_code, validate_project_code
 from . import parsing
 from .matching import LeaderDirectory, OrgDirectory, industry_from, key_level_from, nature_from
 from .parsing import CellError, clean_text, compact
@@ -394,13 +394,13 @@ def normalise_row(sheet: str, number: int, cells: dict, header: Header, ctx: Con
     code = parsing.parse_code(cells.get("code"))
     v["code"] = code
     if code:
-        if not PROJECT_CODE_RE.match(code) or not 1 <= int(code[2:4]) <= 12:
-            row.error(
-                "项目代码",
-                f"“{code}”格式应为“年月-行政区划代码-行业-类型-流水号”，如 2503-140525-04-01-123456",
-            )
-        elif not parsing.project_code_check_ok(code):
-            row.warn("项目代码", f"“{code}”校验位不符（GB/T 40058-2021），请核对；按原样导入")
+        try:
+            validate_project_code(code)
+        except ValidationError as exc:
+            row.error("项目代码", f"“{code}”：" + " ".join(exc.messages))
+        else:
+            if not parsing.project_code_check_ok(code):
+                row.warn("项目代码", f"“{code}”校验位不符（GB/T 40058-2021），请核对；按原样导入")
     credit = normalise_credit_code(compact(cells.get("credit_code")))
     v["credit_code"] = credit
     if credit:

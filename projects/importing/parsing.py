@@ -185,7 +185,7 @@ def project_code_check_ok(code: str) -> bool:
     digits = code.replace("-", "")
     if len(digits) != 20 or not digits.isdigit():
         return True
-    if digits[:4] < CHECK_DIGIT_SINCE:
+    if digits[:4] < CHECK_DIGIT_SINCE or int(digits[2:4]) > 12:  # older, or the year form (2019-…)
         return True
     product = 10
     for ch in digits[:19]:

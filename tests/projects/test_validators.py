@@ -140,3 +140,21 @@ def test_an_impossible_month_is_refused(code, month):
         validate_project_code(code)
     assert exc.value.error_list[0].code == "project_code_month"
     assert message(exc) == f"项目代码前四位应为赋码年月（YYMM），月份 {month:02d} 无效。"
+
+
+@pytest.mark.parametrize("code", ["2019-140525-04-01-002381", "2017-140500-47-03-529456"])
+def test_older_codes_with_the_year_instead_of_yymm_are_valid(code):
+    validate_project_code(code)  # issued before GB/T 40058-2021: the time part is the year
+
+
+def test_older_year_form_codes_get_no_check_digit_warning():
+    from projects.importing.parsing import project_code_check_ok
+
+    assert project_code_check_ok("2019-140525-04-01-002381")
+    assert project_code_check_ok("2018-140525-04-01-002389")
+
+
+@pytest.mark.parametrize("code", ["2113-140525-04-01-123456", "2099-140525-04-01-123456"])
+def test_a_year_form_outside_the_platform_years_is_still_refused(code):
+    with pytest.raises(ValidationError):
+        validate_project_code(code)
