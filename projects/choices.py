@@ -1,14 +1,15 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
-    RESERVE = "reserve", "储备"
-    PREWORK = "prework", "前期"
-    CONSTRUCTION = "construction", "在建"
-    COMPLETED = "completed", "竣工"
-    OPERATION = "operation", "投产"
-    SUSPENDED = "suspended", "暂停"
-    CANCELLED = "cancelled", "终止"
+    RESERVE = "reserve", _("储备")
+    PREWORK = "prework", _("前期")
+    CONSTRUCTION = "construction", _("在建")
+    COMPLETED = "completed", _("竣工")
+    OPERATION = "operation", _("投产")
+    SUSPENDED = "suspended", _("暂停")
+    CANCELLED = "cancelled", _("终止")
 
 
 # The main line, in order. Moving one step forward is an ordinary transition; skipping steps
@@ -25,52 +26,52 @@ REPORTING_STAGES = (Stage.CONSTRUCTION,)
 
 
 class Nature(models.TextChoices):
-    NEW = "new", "新建"
-    CONTINUING = "continuing", "续建"
-    EXPANSION = "expansion", "改扩建"
-    OTHER = "other", "其他"
+    NEW = "new", _("新建")
+    CONTINUING = "continuing", _("续建")
+    EXPANSION = "expansion", _("改扩建")
+    OTHER = "other", _("其他")
 
 
 class Industry(models.TextChoices):
-    INDUSTRY = "industry", "工业"
-    ENERGY = "energy", "能源"
-    TRANSPORT = "transport", "交通"
-    WATER = "water", "水利"
-    URBAN = "urban", "城建"
-    SOCIAL = "social", "社会民生"
-    AGRICULTURE = "agriculture", "农业"
-    TOURISM = "tourism", "文旅"
-    SERVICE = "service", "服务业"
-    OTHER = "other", "其他"
+    INDUSTRY = "industry", _("工业")
+    ENERGY = "energy", _("能源")
+    TRANSPORT = "transport", _("交通")
+    WATER = "water", _("水利")
+    URBAN = "urban", _("城建")
+    SOCIAL = "social", _("社会民生")
+    AGRICULTURE = "agriculture", _("农业")
+    TOURISM = "tourism", _("文旅")
+    SERVICE = "service", _("服务业")
+    OTHER = "other", _("其他")
 
 
 class KeyLevel(models.TextChoices):
-    NONE = "", "无"
-    PROVINCE_PROVINCE = "province", "省级重点（省定省管）"
-    PROVINCE_CITY = "province_city", "省级重点（省定市管）"
-    CITY = "city", "市级重点"
-    COUNTY = "county", "县级重点"
+    NONE = "", _("无")
+    PROVINCE_PROVINCE = "province", _("省级重点（省定省管）")
+    PROVINCE_CITY = "province_city", _("省级重点（省定市管）")
+    CITY = "city", _("市级重点")
+    COUNTY = "county", _("县级重点")
 
 
 class ApprovalLevel(models.TextChoices):
-    COUNTY = "county", "县级"
-    CITY = "city", "市级"
-    PROVINCE = "province", "省级"
-    NATIONAL = "national", "国家级"
+    COUNTY = "county", _("县级")
+    CITY = "city", _("市级")
+    PROVINCE = "province", _("省级")
+    NATIONAL = "national", _("国家级")
 
 
 class ApprovalStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "未启动"
-    IN_PROGRESS = "in_progress", "办理中"
-    DONE = "done", "已办结"
-    NOT_APPLICABLE = "not_applicable", "不涉及"
+    NOT_STARTED = "not_started", _("未启动")
+    IN_PROGRESS = "in_progress", _("办理中")
+    DONE = "done", _("已办结")
+    NOT_APPLICABLE = "not_applicable", _("不涉及")
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
-    APPROVED = "approved", "已审核"
-    RETURNED = "returned", "已退回"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    APPROVED = "approved", _("已审核")
+    RETURNED = "returned", _("已退回")
 
 
 # Workflow of a monthly report: draft → submitted → approved | returned → (edit) → submitted.
@@ -84,11 +85,11 @@ EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 class ImportKind(models.TextChoices):
-    LEDGER = "ledger", "项目台账"
-    MONTHLY = "monthly", "月度进展"
+    LEDGER = "ledger", _("项目台账")
+    MONTHLY = "monthly", _("月度进展")
 
 
 class ImportStatus(models.TextChoices):
-    PREVIEWED = "previewed", "待确认"
-    COMMITTED = "committed", "已导入"
-    REJECTED = "rejected", "有错误"
+    PREVIEWED = "previewed", _("待确认")
+    COMMITTED = "committed", _("已导入")
+    REJECTED = "rejected", _("有错误")

@@ -162,7 +162,7 @@ def grid_workbook(grid: Grid) -> bytes:
             "problems": excel_safe(report.problems) if report else None,
             "explanation": excel_safe(report.explanation) if report else None,
             "actual_start": row.actual_start,
-            "status": ReportStatus(report.status).label if report else "未填报",
+            "status": str(ReportStatus(report.status).label) if report else "未填报",
         }
         # Approved and submitted rows stay locked: they change through a correction or a return.
         open_row = row.editable

@@ -9,6 +9,8 @@ import functools
 import re
 from collections import defaultdict
 
+from django.utils import translation
+
 from accounts.choices import AREA_KINDS, OrgKind
 from accounts.models import Organisation
 
@@ -218,7 +220,15 @@ KEY_LEVEL_NONE = {"", "无", "否", "一般", "非重点", "一般项目"}
 
 
 def soft_choice(text: str, words, choices, default):
-    """`(value, warning or "")` for a soft reference; unknown words → default with a warning."""
+    """`(value, warning or "")` for a soft reference; unknown words → default with a warning.
+
+    Ledgers are Chinese whatever language the uploader's pages are in, so labels are compared in Chinese.
+    """
+    with translation.override("zh-hans"):
+        return _soft_choice(text, words, choices, default)
+
+
+def _soft_choice(text: str, words, choices, default):
     key = compact(text)
     for value in choices:
         if key == compact(value.label):
@@ -249,6 +259,7 @@ def key_level_from(text: str):
         return "", ""
     for value, synonyms in KEY_LEVEL_WORDS:
         if any(s in key for s in synonyms):
-            label = KeyLevel(value).label
+            with translation.override("zh-hans"):
+                label = str(KeyLevel(value).label)
             return value.value, "" if key == compact(label) else f"“{text}”按“{label}”导入"
     return "", f"无法识别重点项目级别“{text}”，按“无”导入"

@@ -13,6 +13,7 @@ import re
 import zipfile
 
 from django.conf import settings
+from django.utils.functional import Promise
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and legacy .xls
 ZIP_MAGIC = b"PK\x03\x04"
@@ -93,6 +94,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def excel_safe(value):
     """Text for an exported cell that Excel will never run as a formula (CSV/formula injection)."""
+    if isinstance(value, Promise):  # a lazily translated label
+        value = str(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
