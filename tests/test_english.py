@@ -18,7 +18,9 @@ def test_stage_labels_follow_the_chosen_language(world, client_for):
     client = client_for("office")
     chinese = client.get(reverse("projects:project_detail", args=[world.zz_project.pk])).content.decode()
     assert "在建" in chinese and "Under construction" not in chinese
-    page = english(client).get(reverse("projects:project_detail", args=[world.zz_project.pk])).content.decode()
+    page = (
+        english(client).get(reverse("projects:project_detail", args=[world.zz_project.pk])).content.decode()
+    )
     assert "Under construction" in page
 
 
