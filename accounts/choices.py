@@ -15,7 +15,6 @@ class OrgKind(models.TextChoices):
 
 # Kinds that locate a project (县级 areas); a project's `county` is one of these or the city itself.
 AREA_KINDS = (OrgKind.COUNTY, OrgKind.DISTRICT, OrgKind.COUNTY_CITY, OrgKind.ZONE)
-TERRITORIAL_KINDS = (OrgKind.CITY, *AREA_KINDS, OrgKind.TOWN)
 
 
 class RoleCode(models.TextChoices):

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .choices import AREA_KINDS, CITYWIDE_ROLES, READ_ONLY_ROLES, AuditAction, OrgKind, RoleCode
+from .choices import CITYWIDE_ROLES, READ_ONLY_ROLES, AuditAction, OrgKind, RoleCode
 
 
 class Organisation(models.Model):
@@ -41,14 +41,6 @@ class Organisation(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
-
-    @property
-    def is_area(self):
-        return self.kind in AREA_KINDS
-
-    def subtree_filter(self, field="organisation"):
-        """Q-kwargs matching this unit and its descendants through `field`."""
-        return {f"{field}__path__startswith": self.path}
 
 
 class Role(models.Model):

@@ -21,8 +21,6 @@ STAGE_REQUIRED_DATE = {
     Stage.COMPLETED: ("actual_completion", "实际竣工日期"),
     Stage.OPERATION: ("operation_date", "投产日期"),
 }
-# Stages whose projects must report monthly progress.
-REPORTING_STAGES = (Stage.CONSTRUCTION,)
 
 
 class Nature(models.TextChoices):

@@ -52,7 +52,7 @@ class ProjectFilterSet(df.FilterSet):
     flag = df.MultipleChoiceFilter(
         choices=FLAG_FIELDS, method="filter_flags", label="项目类别", distinct=False
     )
-    year = df.NumberFilter(method="filter_year", label="计划年度")
+    year = df.NumberFilter(method="filter_year", label="计划年度", min_value=2000, max_value=2100)
     new_or_continuing = df.ChoiceFilter(
         choices=[("new", "新开工"), ("continuing", "续建")], method="filter_new", label="新开工/续建"
     )
@@ -106,6 +106,7 @@ class ProjectFilterSet(df.FilterSet):
 
     @property
     def plan_year(self) -> int:
+        """The year whose annual plan the list shows and sums: the `year` filter, else this year."""
         data = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
         return int(data.get("year") or current_year())
 

@@ -18,12 +18,9 @@ def is_office(user) -> bool:
 
 
 def can_create_project(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.organisation_id is not None
-        and user.has_role(*WRITERS)
-        or is_office(user)
-    )
+    if is_office(user):
+        return True
+    return user.is_authenticated and user.organisation_id is not None and user.has_role(*WRITERS)
 
 
 def can_edit_project(user, project) -> bool:

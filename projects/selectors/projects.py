@@ -47,12 +47,13 @@ def project_list(*, user, filters=None, request=None):
     The same FilterSet serves the HTML list and the API. The queryset's rows carry
     `annual_planned` / `annual_is_new` for the filter year (default: this year).
     """
-    filters = filters or {}
-    year = _filter_year(filters)
+    base = projects_for_user(user)
+    filterset = ProjectFilterSet(filters or {}, queryset=base, request=request)
+    if not filterset.is_valid():
+        return filterset, base.none()
     # Annotate before filtering so `ordering=annual_planned` can sort on the plan of the filter year.
-    base = _with_annual_plan(projects_for_user(user), year)
-    filterset = ProjectFilterSet(filters, queryset=base, request=request)
-    qs = filterset.qs if filterset.is_valid() else base.none()
+    filterset.queryset = _with_annual_plan(base, filterset.plan_year)
+    qs = filterset.qs
     # Lists never show the long 建设内容 text; leaving it in the table keeps the rows narrow.
     qs = qs.select_related("county", "town", "department", "liaison_leader").defer("content")
     ordering = list(qs.query.order_by)
@@ -60,14 +61,6 @@ def project_list(*, user, filters=None, request=None):
         # Ties in the sort column fall back to newest first, so pages never overlap or skip rows.
         qs = qs.order_by(*ordering, "-id")
     return filterset, qs
-
-
-def _filter_year(filters) -> int:
-    try:
-        year = int(filters.get("year") or 0)
-    except (TypeError, ValueError):
-        year = 0
-    return year if 2000 <= year <= 2100 else current_year()
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import audit
-from accounts.choices import AuditAction
+from accounts.choices import AuditAction, OrgKind
 from accounts.scoping import project_scope_q
 
 from .. import permissions
 from ..exceptions import ConflictError
-from ..models import AnnualPlan, Approval, Project
+from ..models import AnnualPlan, Approval, Project, StageChange
 
 
 def _check_in_scope(actor, project: Project) -> None:
@@ -26,8 +26,6 @@ def project_within_actor_scope(actor, project: Project) -> bool:
     a county cannot put a project into another county's figures); departments file projects they are
     responsible for; enterprises their own. Used by the single-row services and the ledger import.
     """
-    from accounts.choices import OrgKind
-
     if actor.sees_all_projects:
         return True
     org = actor.organisation
@@ -80,8 +78,6 @@ def project_create(*, actor, project: Project, annual_plans=(), batch: str = "")
         changes=audit.diff({}, audit.snapshot(project)),
         batch=batch,
     )
-    from ..models import StageChange
-
     StageChange.objects.create(
         project=project, from_stage="", to_stage=project.stage, actor=actor, reason="新建项目"
     )
@@ -95,7 +91,7 @@ def project_create(*, actor, project: Project, annual_plans=(), batch: str = "")
 def project_update(
     *, actor, project: Project, data: dict, expected_version: int | None = None, batch: str = ""
 ) -> Project:
-    """Apply `data` (field → value) to `project`. Stage and stage dates change only via `project_transition`."""
+    """Apply `data` (field → value) to `project`. The stage itself changes only via `project_transition`."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
     _check_can_edit(actor, locked)
     if expected_version is not None and locked.version != expected_version:
@@ -110,7 +106,8 @@ def project_update(
     if not locked.reporting_unit_id:
         locked.reporting_unit_id = locked.county_id
     # The edited project must stay within the editor's scope, as a new one would have to.
-    check_new_project_scope(actor, locked)
+    if not project_within_actor_scope(actor, locked):
+        raise PermissionDenied("项目只能调整到本单位管辖范围内，跨县（市、区）或跨部门调整请联系专班办公室。")
     if locked.reporting_unit_id != old_reporting_unit_id:
         _check_reporting_unit(actor, locked)
     locked.full_clean()

@@ -211,7 +211,7 @@ def test_update_outside_scope_or_without_role_is_refused(world, persona, reason)
 
 def test_a_county_cannot_move_its_project_into_another_county(world):
     """Like creating one there: it would enter 高平市's list and sums while 泽州县 keeps editing it."""
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="跨县（市、区）或跨部门调整请联系专班办公室"):
         project_update(
             actor=world["zezhou"],
             project=world.zz_project,
