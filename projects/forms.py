@@ -15,9 +15,11 @@ from accounts.scoping import organisation_scope_q
 from .choices import STAGE_REQUIRED_DATE, Stage
 from .models import AnnualPlan, Approval, ApprovalKind, Leader, Project
 from .models.project import FLAG_FIELDS, FUNDING_FIELDS
+from .money import ZERO
 from .validators import normalise_credit_code, normalise_project_code
 
-ZERO = Decimal("0.00")
+FUNDING_NAMES = [name for name, _ in FUNDING_FIELDS]
+FLAG_NAMES = [name for name, _ in FLAG_FIELDS]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -63,9 +65,6 @@ class ProjectForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    FUNDING = [name for name, _ in FUNDING_FIELDS]
-    FLAGS = [name for name, _ in FLAG_FIELDS]
-
     class Meta:
         model = Project
         fields = [
@@ -87,10 +86,10 @@ class ProjectForm(forms.ModelForm):
             "key_level",
             "liaison_leader",
             "liaison_leader_name",
-            *[name for name, _ in FLAG_FIELDS],
+            *FLAG_NAMES,
             "signing_date",
             "total_investment",
-            *[name for name, _ in FUNDING_FIELDS],
+            *FUNDING_NAMES,
             "planned_start",
             "planned_completion",
             "actual_start",
@@ -124,7 +123,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["department"].empty_label = "（不填）"
         self.fields["liaison_leader"].empty_label = "（未确定）"
         self.fields["total_investment"].help_text = "万元，须等于下列资金来源之和。"
-        for name in ("total_investment", *self.FUNDING):
+        for name in ("total_investment", *FUNDING_NAMES):
             self.fields[name].widget.attrs.update(
                 {"step": "0.01", "min": "0", "class": "form-control text-end"}
             )
@@ -154,11 +153,11 @@ class ProjectForm(forms.ModelForm):
 
     @property
     def flag_fields(self):
-        return self.section(self.FLAGS)
+        return self.section(FLAG_NAMES)
 
     @property
     def funding_fields(self):
-        return self.section(self.FUNDING)
+        return self.section(FUNDING_NAMES)
 
     @property
     def date_fields(self):
@@ -175,7 +174,7 @@ class ProjectForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         total = data.get("total_investment")
-        amounts = [data.get(name) for name in self.FUNDING]
+        amounts = [data.get(name) for name in FUNDING_NAMES]
         if total is not None and all(a is not None for a in amounts):
             funding_total = sum(amounts, ZERO)
             # The model refuses a breakdown that differs from the total; an empty breakdown must be

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db.models import Count, Q, Sum
 
 from accounts.choices import OrgKind
@@ -12,8 +10,6 @@ from ..choices import Stage
 from ..models import AnnualPlan
 from ..money import as_money
 from .projects import projects_for_user
-
-ZERO = Decimal("0.00")
 
 
 def home_by_county(*, user, year: int) -> list[dict]:

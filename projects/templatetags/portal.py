@@ -9,10 +9,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..choices import ApprovalStatus, Stage
+from ..money import CENT
 
 register = template.Library()
 
-CENT = Decimal("0.01")
 DASH = "—"
 
 STAGE_BADGE = {
@@ -48,22 +48,23 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-@register.filter
-def wan(value):
-    """万元 with thousands separators and two decimals: 12345.6 → "12,345.60"; empty → "—"."""
-    amount = _decimal(value)
+def _two_places(amount: Decimal | None) -> str:
     if amount is None:
         return DASH
     return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
 
 
 @register.filter
+def wan(value):
+    """万元 with thousands separators and two decimals: 12345.6 → "12,345.60"; empty → "—"."""
+    return _two_places(_decimal(value))
+
+
+@register.filter
 def yi(value):
     """万元 shown as 亿元 (÷ 10,000) with two decimals: 123456 → "12.35"."""
     amount = _decimal(value)
-    if amount is None:
-        return DASH
-    return f"{(amount / 10000).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return _two_places(None if amount is None else amount / 10000)
 
 
 @register.filter

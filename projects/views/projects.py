@@ -56,11 +56,12 @@ LIST_COLUMNS = [
 
 
 def _page_size(raw) -> int:
+    """The `page_size` asked for, capped; the default for anything but a positive number, as the API does."""
     try:
         size = int(raw)
     except (TypeError, ValueError):
         return PAGE_SIZE
-    return min(max(size, 1), MAX_PAGE_SIZE)
+    return min(size, MAX_PAGE_SIZE) if size > 0 else PAGE_SIZE
 
 
 def _sort_columns(current: str):
@@ -178,6 +179,13 @@ def _form_errors_from(form, error: ValidationError | PermissionDenied) -> None:
         form.add_error(None, str(error) or "您没有该操作的权限。")
 
 
+def _writable_project(request, pk):
+    project = project_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied("您没有修改该项目的权限。")
+    return project
+
+
 @require_http_methods(["GET", "POST"])
 def project_create_view(request):
     user = request.user
@@ -200,9 +208,7 @@ def project_create_view(request):
 
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk):
-    project = project_get_for_user(user=request.user, pk=pk)
-    if not permissions.can_edit_project(request.user, project):
-        raise PermissionDenied("您没有修改该项目的权限。")
+    project = _writable_project(request, pk)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     form.fields["version"].required = True
     status = 200
@@ -223,13 +229,6 @@ def project_edit(request, pk):
             messages.success(request, "项目信息已保存。")
             return redirect("projects:project_detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project}, status=status)
-
-
-def _writable_project(request, pk):
-    project = project_get_for_user(user=request.user, pk=pk)
-    if not permissions.can_edit_project(request.user, project):
-        raise PermissionDenied("您没有修改该项目的权限。")
-    return project
 
 
 def _dossier(project, anchor: str) -> str:

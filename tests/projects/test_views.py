@@ -221,6 +221,16 @@ def test_page_size_is_capped_at_200(client_for, world):
     assert total_on_page(html, "count") == "207"
 
 
+def test_a_page_size_below_one_falls_back_to_the_default_as_in_the_api(client_for, world):
+    ProjectFactory.create_batch(30, county=world.zezhou)
+    client = client_for("zezhou")
+    for size in ("-3", "0"):
+        html = page(client, LIST, page_size=size, page="9999")
+        assert len(project_names_on_page(html)) == 7, size
+        assert "第 26–32 个，共 32 个" in html, size
+        assert len(client.get("/api/v1/projects/", {"page_size": size}).json()["results"]) == 25, size
+
+
 def test_outsider_sees_an_empty_list(client_for, world):
     html = page(client_for("outsider"), LIST)
     assert total_on_page(html, "count") == "0"
@@ -374,7 +384,8 @@ def test_out_of_scope_dossier_is_404(client_for, world):
 
 
 def errors_of(response) -> str:
-    assert response.status_code in (200, 409), response.status_code
+    """The re-shown form of a refused POST (a refusal is the form again, not a redirect or an error page)."""
+    assert response.status_code == 200, response.status_code
     return response.content.decode()
 
 
@@ -824,7 +835,7 @@ def test_town_reporter_creates_a_project_in_its_town(client, world):
     assert response.status_code == 302, errors_of(response)
     project = Project.objects.get(name="泽州县新建光伏储能一体化项目")
     assert project.county == world.zezhou and project.reporting_unit == world.bagong
-    assert client.get(f"/projects/{project.pk}/").status_code == 200
+    assert "泽州县新建光伏储能一体化项目" in page(client, f"/projects/{project.pk}/")
 
 
 def test_bad_filter_values_show_an_error_and_no_rows(client_for, world):
