@@ -40,7 +40,7 @@ def test_correct_password_signs_in_and_opens_the_start_page(world, client):
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert is_signed_in(client)
-    assert client.get("/").status_code == 200
+    assert "项目库" in client.get("/").content.decode()
 
 
 def test_login_returns_to_the_page_asked_for(world, client):
@@ -119,7 +119,8 @@ def test_password_change_takes_effect(world, client):
     )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/done/"
-    assert client.get("/accounts/password/done/").status_code == 200
+    done = client.get("/accounts/password/done/")
+    assert done.status_code == 200 and "新密码已生效" in done.content.decode()
     assert is_signed_in(client), "changing the password keeps the current session"
 
     client.post("/accounts/logout/")
@@ -134,6 +135,7 @@ def test_password_change_needs_the_old_password(world, client):
         {"old_password": "not-my-password", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert response.status_code == 200
+    assert "你的旧密码不正确" in response.content.decode()
     world["zezhou"].refresh_from_db()
     assert world["zezhou"].check_password(PASSWORD)
 
@@ -145,5 +147,6 @@ def test_password_change_refuses_a_weak_password(world, client):
         {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
     )
     assert response.status_code == 200
+    assert "这个密码太常见了" in response.content.decode() and "密码只包含数字" in response.content.decode()
     world["zezhou"].refresh_from_db()
     assert world["zezhou"].check_password(PASSWORD)

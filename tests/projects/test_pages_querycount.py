@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.choices import AuditAction
 from projects.choices import ApprovalStatus, Stage
-from projects.models import Approval, ApprovalKind, Leader, StageChange
+from projects.models import Approval, ApprovalKind, Leader, Project, StageChange
 from projects.services import project_update
 from tests.factories import AnnualPlanFactory, ProjectFactory
 from tests.projects.test_views import project_names_on_page, total_on_page
@@ -63,6 +63,12 @@ def test_list_query_count_does_not_grow_with_the_rows_shown(client_for, world, p
 
 def test_filtered_and_sorted_list_query_count(client_for, world, django_assert_max_num_queries):
     make_projects(world, 40)
+    # Half of them match every filter below, so the page counts the queries of rows actually shown.
+    matching = Project.objects.filter(name__startswith="泽州查询计数").order_by("pk")[:20]
+    Project.objects.filter(pk__in=[p.pk for p in matching]).update(stage=Stage.CONSTRUCTION, is_private=True)
+    Project.objects.filter(name__startswith="泽州查询计数").exclude(pk__in=[p.pk for p in matching]).update(
+        stage=Stage.PREWORK, is_private=False
+    )
     client = client_for("office")
     with django_assert_max_num_queries(LIST_MAX_QUERIES):
         response = client.get(
@@ -77,6 +83,9 @@ def test_filtered_and_sorted_list_query_count(client_for, world, django_assert_m
             },
         )
     assert response.status_code == 200
+    html = response.content.decode()
+    assert total_on_page(html, "count") == "20"
+    assert len(project_names_on_page(html)) == 20
 
 
 def build_dossier(world):
