@@ -399,7 +399,7 @@ def test_out_of_scope_history_and_dossier_do_not_reveal_the_name(world, client_f
         assert "巴公智能装备" not in response.content.decode()
 
 
-def test_the_transition_row_really_moves_the_project_for_the_office(matrix_world, client_for):
+def test_the_transition_row_really_moves_the_project_for_its_reporter(matrix_world, client_for):
     """The matrix rolls successful writes back; check one of them did what the status suggests."""
     client = client_for("zezhou")
     response = client.post(
