@@ -28,10 +28,10 @@ from accounts.choices import AuditAction
 from .choices import ImportKind, ImportStatus, ReportStatus, Stage
 from .importing.safety import UnsafeFile, excel_safe, load_workbook_safely
 from .models import ImportBatch
+from .money import CENT
 from .selectors.report_pages import Grid, grid_for
 from .services.reports import ReportConflict, ReportRow, ReportRowErrors, check_period, reports_save
 
-CENT = Decimal("0.01")
 MONEY_FORMAT = "0.00"
 TITLE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
 UNIT_RE = re.compile(r"填报单位[:：]\s*(\S+)")

@@ -21,11 +21,10 @@ from accounts.scoping import organisation_scope_q, project_scope_q
 
 from ..choices import EDITABLE_REPORT_STATUSES, ReportStatus, Stage
 from ..models import AnnualPlan, MonthlyReport, Project, ReportPhoto
+from ..money import ZERO, as_money
 from .projects import MONEY
-from .reports import reporting_projects, since_start_completed, ytd_completed
+from .reports import next_month, previous_month, reporting_projects, since_start_completed, ytd_completed
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 # What the grid shows of a report; the timestamps and users are left in the database.
 GRID_REPORT_FIELDS = (
     "project_id",
@@ -46,23 +45,15 @@ GRID_REPORT_FIELDS = (
 # --- periods -------------------------------------------------------------------------------
 
 
-def previous_period(year: int, month: int) -> tuple[int, int]:
-    return (year - 1, 12) if month == 1 else (year, month - 1)
-
-
-def next_period(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
 def default_period(today: dt.date | None = None) -> tuple[int, int]:
     """The month a unit reports by default: the previous calendar month."""
     today = today or timezone.localdate()
-    return previous_period(today.year, today.month)
+    return previous_month(today.year, today.month)
 
 
 def due_date(year: int, month: int) -> dt.date:
     """Reports for (year, month) are due by settings.REPORT_DUE_DAY of the next month."""
-    y, m = next_period(year, month)
+    y, m = next_month(year, month)
     return dt.date(y, m, min(max(settings.REPORT_DUE_DAY, 1), 28))
 
 
@@ -88,7 +79,7 @@ def period_choices(today: dt.date | None = None, back: int = 24) -> list[tuple[i
     result = []
     for _ in range(back):
         result.append((y, m))
-        y, m = previous_period(y, m)
+        y, m = previous_month(y, m)
     return result
 
 
@@ -265,7 +256,7 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
         .values("id", "code", "name", "stage", "total_investment", "actual_start", "grid_annual_plan")
     )
     ids = [p["id"] for p in projects]
-    py, pm = previous_period(year, month)
+    py, pm = previous_month(year, month)
     reports = {}
     last = {}
     if ids:
@@ -288,9 +279,7 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
             name=p["name"],
             stage=p["stage"],
             total_investment=p["total_investment"] or ZERO,
-            annual_plan=None
-            if p["grid_annual_plan"] is None
-            else Decimal(p["grid_annual_plan"]).quantize(CENT),
+            annual_plan=None if p["grid_annual_plan"] is None else as_money(p["grid_annual_plan"]),
             last_month=last.get(p["id"]),
             ytd_before=ytd.get(p["id"]) or ZERO,
             since_start_before=since.get(p["id"]) or ZERO,

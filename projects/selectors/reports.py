@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import django_filters as df
-from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils import timezone
@@ -27,12 +27,11 @@ from accounts.scoping import project_scope_q
 
 from ..choices import ReportStatus, Stage
 from ..models import AnnualPlan, MonthlyReport, Project, ReportRevision
-from ..money import as_money
+from ..money import ZERO, as_money
 from ..services.reports import month_end
+from .projects import MONEY
 
-ZERO = Decimal("0.00")
 ONE_DP = Decimal("0.1")
-MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -58,6 +57,10 @@ def time_progress(month: int) -> Decimal:
 
 def previous_month(year: int, month: int) -> tuple[int, int]:
     return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 # --- lists -----------------------------------------------------------------------------------
@@ -395,7 +398,7 @@ def project_monthly_series(*, project, months: int = 60, until: tuple[int, int] 
     y, m = start
     while (y, m) <= end:
         periods.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        y, m = next_month(y, m)
     series = []
     cumulative = ZERO
     ytd = ZERO

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from decimal import Decimal
 
 from django import template
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.safestring import mark_safe
 from .. import permissions
 from ..choices import ReportStatus
 from ..models import MonthlyReport
+from ..money import ZERO
 from ..selectors.report_pages import default_period
 from ..selectors.reports import project_monthly_series
 
@@ -78,7 +78,7 @@ def dossier_reports(context, project, user=None, months=DOSSIER_MONTHS):
         "all_rows": list(reversed(series)) if len(series) > months else [],
         "chart": chart,
         "latest": latest,
-        "since_start": series[-1]["cumulative"] if series else Decimal("0.00"),
+        "since_start": series[-1]["cumulative"] if series else ZERO,
         "can_enter": permissions.can_enter_reports(user) if user is not None else False,
         "grid_year": year,
         "grid_month": month,

@@ -73,6 +73,19 @@ def _page_url(name: str, unit, year: int, month: int, **extra) -> str:
     return f"{reverse(name)}?{urlencode(query)}"
 
 
+def _unit_and_period(request) -> tuple[Organisation, int, int]:
+    """The unit and month a page is about. A month that cannot be reported (in the future, or not a
+    month) falls back to the default one, and the user is told so rather than silently shown another."""
+    params = request.POST if request.method == "POST" else request.GET
+    unit = unit_for_user(request.user, params.get("unit"))
+    year, month = parse_period(params)
+    if request.method == "GET" and (params.get("year") or params.get("month")):
+        period_error = check_period(params.get("year") or year, params.get("month") or month)
+        if period_error:
+            messages.warning(request, f"{period_error}，已显示{year}年{month}月。")
+    return unit, year, month
+
+
 def _period_context(request, unit, year, month) -> dict:
     user = request.user
     units = list(reporting_units_for_user(user)) if user.sees_all_projects or not user.organisation_id else []
@@ -93,9 +106,7 @@ def report_grid(request):
     user = request.user
     if not _can_view_grid(user):
         raise PermissionDenied("您没有查看月度填报的权限。")
-    params = request.POST if request.method == "POST" else request.GET
-    unit = unit_for_user(user, params.get("unit"))
-    year, month = parse_period(params)
+    unit, year, month = _unit_and_period(request)
     grid = grid_for(unit=unit, year=year, month=month)
     can_write = permissions.can_enter_reports(user)
     conflict_ids: list[int] = []
@@ -170,9 +181,7 @@ def report_review(request):
     user = request.user
     if not permissions.can_review_reports(user):
         raise PermissionDenied("您没有审核月度进展的权限。")
-    params = request.POST if request.method == "POST" else request.GET
-    unit = unit_for_user(user, params.get("unit"))
-    year, month = parse_period(params)
+    unit, year, month = _unit_and_period(request)
     reports = submitted_reports(unit=unit, year=year, month=month)
     return_form = None
     if request.method == "POST":
@@ -343,9 +352,7 @@ def report_import(request):
     user = request.user
     if not permissions.can_enter_reports(user):
         raise PermissionDenied("您没有导入月度进展的权限。")
-    params = request.POST if request.method == "POST" else request.GET
-    unit = unit_for_user(user, params.get("unit"))
-    year, month = parse_period(params)
+    unit, year, month = _unit_and_period(request)
     form = GridUploadForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():

@@ -191,8 +191,10 @@ def test_amount_beyond_the_remaining_investment_needs_an_explanation(world):
     reports_save(actor=world["zezhou"], year=2025, month=4, rows=[row(zz, 9000)])
     with pytest.raises(ReportRowErrors) as excinfo:
         reports_save(actor=world["zezhou"], year=2025, month=5, rows=[row(zz, "1000.01")])
-    (message,) = errors_of(excinfo, zz)["explanation"]
-    assert "剩余1000.00万元" in message and "请填写超出说明" in message
+    # The figures read as money (SQLite sums come back as 9000.00000000000 unless rounded).
+    assert errors_of(excinfo, zz)["explanation"] == [
+        "本月完成投资超过剩余投资（总投资10000.00万元，已完成9000.00万元，剩余1000.00万元），请填写超出说明"
+    ]
     # exactly the remainder is fine; beyond it with an explanation too
     reports_save(actor=world["zezhou"], year=2025, month=5, rows=[row(zz, 1000)])
     reports_save(
@@ -303,26 +305,26 @@ def test_prework_project_with_investment_needs_the_actual_start(world, prework):
     assert prework.stage == Stage.PREWORK
 
 
-def test_prework_start_date_after_the_month_is_refused(world, prework):
+@pytest.mark.parametrize(
+    "month, actual_start, message",
+    [
+        (6, dt.date(2025, 7, 1), "实际开工日期应在2025年6月或之前"),
+        (7, dt.date(2025, 7, 11), "实际开工日期不能晚于今天"),  # the clock says 10 July
+    ],
+    ids=["after-the-month", "in-the-future"],
+)
+def test_prework_start_date_out_of_range_is_refused(world, prework, month, actual_start, message):
     with pytest.raises(ReportRowErrors) as excinfo:
         reports_save(
             actor=world["zezhou"],
             year=2025,
-            month=6,
-            rows=[row(prework, 10, actual_start=dt.date(2025, 7, 1))],
+            month=month,
+            rows=[row(prework, 10, actual_start=actual_start)],
         )
-    assert errors_of(excinfo, prework)["actual_start"] == ["实际开工日期应在2025年6月或之前"]
-
-
-def test_prework_start_date_in_the_future_is_refused(world, prework):
-    with pytest.raises(ReportRowErrors) as excinfo:
-        reports_save(
-            actor=world["zezhou"],
-            year=2025,
-            month=7,
-            rows=[row(prework, 10, actual_start=dt.date(2025, 7, 11))],
-        )
-    assert errors_of(excinfo, prework)["actual_start"] == ["实际开工日期不能晚于今天"]
+    assert errors_of(excinfo, prework)["actual_start"] == [message]
+    prework.refresh_from_db()
+    assert prework.stage == Stage.PREWORK and prework.actual_start is None
+    assert not MonthlyReport.objects.filter(project=prework).exists()
 
 
 def test_prework_first_investment_starts_the_project_through_the_lifecycle(world, prework):

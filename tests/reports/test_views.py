@@ -43,6 +43,18 @@ def post_grid(client, world, rows: dict, action="save", unit=None, year=2025, mo
     return client.post(GRID, data)
 
 
+def approve_all(client, world, reports, **kwargs):
+    """Press 全部通过 on the review page of 泽州县, June 2025, for `reports`."""
+    data = {
+        "unit": world.zezhou.pk,
+        "year": 2025,
+        "month": 6,
+        "action": "approve_all",
+        "report_ids": [r.pk for r in reports],
+    }
+    return client.post(REVIEW, data, **kwargs)
+
+
 def content(response) -> str:
     return response.content.decode()
 
@@ -142,21 +154,11 @@ def test_leader_and_reviewer_cannot_write_the_grid(world, client_for):
 def test_leader_cannot_review_or_correct(world, client_for):
     report = enter(world, world.zz_project, 2025, 6, 100, approve=True)
     client = client_for("leader")
-    assert (
-        client.post(
-            REVIEW,
-            {
-                "unit": world.zezhou.pk,
-                "year": 2025,
-                "month": 6,
-                "action": "approve_all",
-                "report_ids": [report.pk],
-            },
-        ).status_code
-        == 403
-    )
+    assert approve_all(client, world, [report]).status_code == 403
     assert client.post(reverse("projects:report_correct", args=[report.pk]), {}).status_code == 403
     assert client_for("gaoping").get(reverse("projects:report_correct", args=[report.pk])).status_code == 404
+    report.refresh_from_db()
+    assert (report.status, report.revision) == (ReportStatus.APPROVED, 0)
 
 
 # --- the grid --------------------------------------------------------------------------------
@@ -178,9 +180,24 @@ def test_empty_month_shows_an_empty_state(world, client_for):
     assert "没有需要填报的在建项目" in page
 
 
-def test_future_month_falls_back_to_the_default(world, client_for):
+def test_future_month_falls_back_to_the_default_and_says_so(world, client_for):
     page = content(client_for("zezhou").get(grid_url(world, month=9)))
-    assert "2025年6月" in page
+    # The month picker lists June whatever is shown: check the title and the month the form posts.
+    assert f"<title>月度填报 · {world.zezhou.name} 2025年6月" in page
+    assert (
+        '<input type="hidden" name="year" value="2025"><input type="hidden" name="month" value="6">' in page
+    )
+    assert "不能填报未来月份，已显示2025年6月。" in page
+
+
+def test_a_month_that_is_not_a_month_is_named_as_such(world, client_for):
+    page = content(client_for("zezhou").get(grid_url(world, month="13")))
+    assert "填报年月无效，已显示2025年6月。" in page
+
+
+def test_the_default_month_gives_no_warning(world, client_for):
+    page = content(client_for("zezhou").get(f"{GRID}?unit={world.zezhou.pk}"))
+    assert "已显示" not in page and "2025年6月" in page
 
 
 def test_reviewer_sees_the_grid_read_only_with_a_link_to_review(world, client_for):
@@ -350,17 +367,7 @@ def test_reviewer_approves_all_submitted_rows(world, client_for):
     client = client_for("zezhou_head")
     page = content(client.get(f"{REVIEW}?unit={world.zezhou.pk}&year=2025&month=6"))
     assert "全部通过（2 项）" in page and world.zz_project.name in page
-    response = client.post(
-        REVIEW,
-        {
-            "unit": world.zezhou.pk,
-            "year": 2025,
-            "month": 6,
-            "action": "approve_all",
-            "report_ids": [a.pk, b.pk],
-        },
-        follow=True,
-    )
+    response = approve_all(client, world, [a, b], follow=True)
     assert "已审核通过 2 个项目" in content(response)
     assert set(MonthlyReport.objects.values_list("status", flat=True)) == {ReportStatus.APPROVED}
     assert ReportRevision.objects.count() == 2
@@ -397,19 +404,10 @@ def test_gaoping_reviewer_cannot_review_zezhou(world, client_for):
     client = client_for(None)
     client.force_login(head)
     assert client.get(f"{REVIEW}?unit={world.zezhou.pk}&year=2025&month=6").status_code == 404
-    assert (
-        client.post(
-            REVIEW,
-            {
-                "unit": world.zezhou.pk,
-                "year": 2025,
-                "month": 6,
-                "action": "approve_all",
-                "report_ids": [a.pk],
-            },
-        ).status_code
-        == 404
-    )
+    assert approve_all(client, world, [a]).status_code == 404
+    a.refresh_from_db()
+    assert a.status == ReportStatus.SUBMITTED and a.reviewed_by is None
+    assert not ReportRevision.objects.exists()
     a.refresh_from_db()
     assert a.status == ReportStatus.SUBMITTED
 

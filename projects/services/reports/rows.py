@@ -16,9 +16,8 @@ from accounts import audit
 from ...choices import Stage
 from ...exceptions import ConflictError
 from ...models import MonthlyReport, Project
+from ...money import CENT, ZERO, as_money
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 # The values a user enters; a save compares these to decide whether a row changed.
 CONTENT_FIELDS = ("invested", "image_progress", "percent_complete", "problems", "explanation")
@@ -218,7 +217,8 @@ def completed_before(project_ids, year: int, month: int) -> dict[int, Decimal]:
         .values("project_id")
         .annotate(total=Sum("invested"))
     )
-    return {r["project_id"]: r["total"] or ZERO for r in rows}
+    # as_money: SQLite sums come back as 15-digit decimals, and this figure is quoted in messages.
+    return {r["project_id"]: as_money(r["total"]) for r in rows}
 
 
 def content_changed(report: MonthlyReport, clean: dict) -> bool:

@@ -16,13 +16,13 @@ from accounts.scoping import project_scope_q
 from ... import permissions
 from ...choices import EDITABLE_REPORT_STATUSES, ReportStatus, Stage
 from ...models import MonthlyReport, Project
+from ...money import ZERO
 from ..lifecycle import project_transition
 from .rows import (
     CONTENT_FIELDS,
     MSG_APPROVED_LOCKED,
     MSG_OUT_OF_SCOPE,
     MSG_SUBMITTED_LOCKED,
-    ZERO,
     ReportConflict,
     ReportRow,
     ReportRowErrors,
@@ -122,34 +122,19 @@ def reports_save(
         if clean["start_prework"]:
             to_start.append((project, clean["actual_start"]))
         values = {f: clean[f] for f in CONTENT_FIELDS}
-        if report is None:
-            to_create.append(
-                MonthlyReport(
-                    project_id=project.pk,
-                    year=year,
-                    month=month,
-                    **values,
-                    status=ReportStatus.DRAFT,
-                    version=1,
-                    created_at=now,
-                    updated_at=now,
-                    updated_by=actor,
-                )
+        if report is None or content_changed(report, values):
+            written = MonthlyReport(
+                project_id=project.pk,
+                year=year,
+                month=month,
+                **values,
+                status=report.status if report else ReportStatus.DRAFT,
+                version=report.version + 1 if report else 1,
+                created_at=report.created_at if report else now,
+                updated_at=now,
+                updated_by=actor,
             )
-        elif content_changed(report, values):
-            to_update.append(
-                MonthlyReport(
-                    project_id=project.pk,
-                    year=year,
-                    month=month,
-                    **values,
-                    status=report.status,
-                    version=report.version + 1,
-                    created_at=report.created_at,
-                    updated_at=now,
-                    updated_by=actor,
-                )
-            )
+            (to_create if report is None else to_update).append(written)
         if submit and (report is None or report.status in EDITABLE_REPORT_STATUSES):
             submit_ids.append(project.pk)
     if row_errors:

@@ -6,7 +6,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from accounts import audit
@@ -16,10 +16,10 @@ from accounts.scoping import project_scope_q
 from ... import permissions
 from ...choices import EDITABLE_REPORT_STATUSES, ReportStatus
 from ...exceptions import TransitionError
-from ...models import MonthlyReport, Project, ReportRevision
+from ...models import MonthlyReport, ReportRevision
+from ...money import ZERO
 from .rows import (
     CONTENT_FIELDS,
-    ZERO,
     ReportConflict,
     ReportRow,
     ReportRowErrors,
@@ -64,9 +64,7 @@ def _submit_queryset(actor, queryset) -> int:
     locked = list(
         queryset.select_for_update(of=("self",)).filter(status__in=EDITABLE_REPORT_STATUSES).order_by("pk")
     )
-    projects = {p.pk: p for p in Project.objects.filter(pk__in={r.project_id for r in locked})}
-    for r in locked:
-        r.project = projects[r.project_id]
+    prefetch_related_objects(locked, "project")  # one query; the audit rows hang off the project
     return submit_reports(actor, locked)
 
 
@@ -88,6 +86,16 @@ def reports_submit(*, actor, year: int, month: int, unit=None, report_ids: list[
             raise PermissionDenied("部分月度进展不存在或不在您的管辖范围内。")
         qs = qs.filter(pk__in=ids)
     return _submit_queryset(actor, qs)
+
+
+def _required_reason(reason: str, *, field: str, action: str) -> str:
+    """The stripped reason a return or a correction must give (at most 500 characters)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: f"{action}须填写原因。"})
+    if len(reason) > 500:
+        raise ValidationError({field: f"{action}原因不能超过500字。"})
+    return reason
 
 
 def _lock_in_scope(actor, report: MonthlyReport) -> MonthlyReport:
@@ -171,16 +179,14 @@ def reports_approve(*, actor, report_ids: list[int]) -> int:
         version=F("version") + 1,
         updated_at=now,
     )
-    projects = {p.pk: p for p in Project.objects.filter(pk__in={r.project_id for r in todo})}
-    for r in todo:
-        r.project = projects[r.project_id]
+    prefetch_related_objects(todo, "project")
     audit.record_many(
         actor=actor,
         entries=[
             audit.Entry(
                 action=AuditAction.APPROVE,
                 instance=r,
-                root=projects[r.project_id],
+                root=r.project,
                 changes={"status": [ReportStatus.SUBMITTED.value, ReportStatus.APPROVED.value]},
                 message=f"第{r.revision}次更正" if r.revision else "",
             )
@@ -203,11 +209,7 @@ def report_return(*, actor, report: MonthlyReport, reason: str) -> MonthlyReport
     """Send a submitted report back to its unit with a reason."""
     if not permissions.can_review_reports(actor):
         raise PermissionDenied("您没有审核月度进展的权限。")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "退回须填写原因。"})
-    if len(reason) > 500:
-        raise ValidationError({"reason": "退回原因不能超过500字。"})
+    reason = _required_reason(reason, field="reason", action="退回")
     locked = _lock_in_scope(actor, report)
     if locked.status == ReportStatus.RETURNED and locked.return_reason == reason:
         return locked
@@ -249,11 +251,7 @@ def report_correct(*, actor, report: MonthlyReport, row: ReportRow, reason: str)
     """
     if not permissions.can_enter_reports(actor):
         raise PermissionDenied("您没有更正月度进展的权限。")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"correction_reason": "更正须填写原因。"})
-    if len(reason) > 500:
-        raise ValidationError({"correction_reason": "更正原因不能超过500字。"})
+    reason = _required_reason(reason, field="correction_reason", action="更正")
     locked = _lock_in_scope(actor, report)
     project = locked.project
     if row.version is not None and row.version != locked.version:
