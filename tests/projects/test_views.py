@@ -530,10 +530,29 @@ def test_add_edit_and_delete_an_annual_plan(client_for, world):
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.planned_investment == Decimal("5000.00") and plan.is_new and plan.planned_start_month == 3
-    assert client.get(f"/projects/{project.pk}/plans/{plan.pk}/delete/").status_code == 200
+    confirm = page(client, f"/projects/{project.pk}/plans/{plan.pk}/delete/")
+    assert "确定删除“泽州县巴公智能装备产业园”的 2026 年度计划（计划投资 5,000.00 万元）吗" in confirm
+    assert f'<a href="/projects/{project.pk}/">泽州县巴公智能装备产业园</a>' in confirm, (
+        "breadcrumb back to the dossier"
+    )
     assert client.post(f"/projects/{project.pk}/plans/{plan.pk}/delete/").status_code == 302
     assert not AnnualPlan.objects.filter(pk=plan.pk).exists()
     assert audit.history_for(project).filter(action=AuditAction.DELETE).count() == 1
+
+
+def test_plan_and_approval_forms_lead_back_to_their_section_of_the_dossier(client_for, world):
+    project = world.zz_project
+    client = client_for("zezhou")
+    dossier = f"/projects/{project.pk}/"
+    for url, crumb, anchor in (
+        (f"{dossier}plans/new/", "新增年度计划", "#plans"),
+        (f"{dossier}approvals/new/", "前期手续", "#approvals"),
+        (f"{dossier}transition/?to=suspended", "阶段变更", ""),
+    ):
+        html = page(client, url)
+        assert f'<a href="{dossier}">{project.name}</a>' in html, url
+        assert f'aria-current="page">{crumb}</li>' in html, url
+        assert f'href="{dossier}{anchor}">取消</a>' in html, url
 
 
 def test_annual_plan_messages(client_for, world):
