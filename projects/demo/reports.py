@@ -180,17 +180,7 @@ class ReportBuilder:
         report.status = ReportStatus.APPROVED
         # As `reports_approve` does: each approval freezes the report under its current revision
         # number, 0 for the first approval, n after the n-th correction.
-        first = row(
-            ReportRevision,
-            report=report,
-            revision=0,
-            invested=report.invested,
-            image_progress=report.image_progress,
-            percent_complete=report.percent_complete,
-            problems=report.problems,
-            approved_at=reviewed,
-            approved_by_id=reviewer,
-        )
+        first = _frozen_copy(report, revision=0, approved_at=reviewed, approved_by_id=reviewer)
         revisions.append(first)
         if period <= self.current - 2 and rng.random() < CORRECTED_SHARE:
             corrected_at = min(self.now, reviewed + dt.timedelta(days=rng.randint(7, 40)))
@@ -201,16 +191,25 @@ class ReportBuilder:
             report.updated_at = corrected_at
             report.reviewed_at = corrected_at
             revisions.append(
-                row(
-                    ReportRevision,
-                    report=report,
+                _frozen_copy(
+                    report,
                     revision=1,
-                    invested=report.invested,
-                    image_progress=report.image_progress,
-                    percent_complete=report.percent_complete,
-                    problems=report.problems,
                     correction_reason=report.correction_reason,
                     approved_at=corrected_at,
                     approved_by_id=reviewer,
                 )
             )
+
+
+def _frozen_copy(report, *, revision: int, **approval):
+    """The ReportRevision an approval leaves behind: the report's figures as they stand, and who approved."""
+    return row(
+        ReportRevision,
+        report=report,
+        revision=revision,
+        invested=report.invested,
+        image_progress=report.image_progress,
+        percent_complete=report.percent_complete,
+        problems=report.problems,
+        **approval,
+    )
