@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-CENT = Decimal("0.01")
+from ..money import as_money
+
 MAX_MONEY = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _BLANK_MARKS = {"", "-", "--", "—", "——", "/", "无", "暂无", "n/a", "N/A", "null", "None"}
@@ -92,7 +93,7 @@ def parse_money(value, *, multiplier: Decimal = Decimal(1)) -> Decimal | None:
     if amount < 0:
         raise CellError("金额不能为负数")
     try:
-        amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = as_money(amount)
     except InvalidOperation as exc:
         raise CellError("金额过大") from exc
     if amount > MAX_MONEY:
@@ -168,6 +169,12 @@ def parse_phone(value) -> str:
 def parse_code(value) -> str:
     """项目代码 as typed: full-width digits and dashes normalised, spaces removed."""
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if abs(value) >= 10**15:
+            # Excel keeps 15 significant digits: a 20-digit code typed into a number cell has lost its tail.
+            raise CellError(
+                f"“{value:.15g}”是数字格式，Excel 只保留前15位，项目代码后几位已丢失："
+                "请将该列设为文本后重新填写（如 2503-140525-04-01-123456）"
+            )
         value = f"{value:.0f}"
     text = re.sub(r"[‐‑‒–—―－−]", "-", compact(value))
     if len(text) == 20 and text.isdigit():  # typed without dashes

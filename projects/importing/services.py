@@ -112,14 +112,14 @@ def _summary(analysis: Analysis) -> dict:
 # ---------------------------------------------------------------- services
 
 
-def _check_permission(actor):
+def check_can_import(actor):
     if not permissions.can_import_ledger(actor):
         raise PermissionDenied("您没有导入项目台账的权限。")
 
 
 def ledger_preview(*, actor, file_name: str, data: bytes, year: int) -> ImportBatch:
     """Check and read the file; store it with what a commit would do. Writes nothing else."""
-    _check_permission(actor)
+    check_can_import(actor)
     analysis = analyse(actor=actor, data=data, year=year)
     rejected = bool(analysis.file_error or analysis.errors)
     return ImportBatch.objects.create(
@@ -142,10 +142,10 @@ def can_see_batch(user, batch: ImportBatch) -> bool:
 
 def ledger_commit(*, actor, batch: ImportBatch) -> ImportBatch:
     """Re-read the stored file and write every row in one transaction, or nothing."""
-    _check_permission(actor)
+    check_can_import(actor)
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.uploaded_by_id != actor.pk and not permissions.is_office(actor):
+        if not can_see_batch(actor, locked):
             raise PermissionDenied("只能确认本人上传的导入批次。")
         if locked.status == ImportStatus.COMMITTED:
             raise ImportRefused("该文件已经导入过，不能重复确认。")
@@ -216,11 +216,7 @@ def _write(actor, batch: ImportBatch, analysis: Analysis) -> dict:
 
     plan_rows = [rp for rp in analysis.plans if rp.plan is not None and rp.plan_changes]
     new_plans = [rp.plan for rp in plan_rows if rp.plan_is_new]
-    for plan in new_plans:
-        plan.project = (
-            plan.project
-        )  # the project has its id now; keeps the cached object (no query for str())
-    AnnualPlan.objects.bulk_create(new_plans, batch_size=CHUNK)
+    AnnualPlan.objects.bulk_create(new_plans, batch_size=CHUNK)  # takes project_id from the saved project
     changed_plans = [rp.plan for rp in plan_rows if not rp.plan_is_new]
     if changed_plans:
         AnnualPlan.objects.bulk_create(
@@ -274,4 +270,12 @@ def batch_for_user(*, user, pk: int) -> ImportBatch | None:
     return batch
 
 
-__all__ = ["ImportRefused", "analyse", "batch_for_user", "ledger_commit", "ledger_preview", "recent_batches"]
+__all__ = [
+    "ImportRefused",
+    "analyse",
+    "batch_for_user",
+    "check_can_import",
+    "ledger_commit",
+    "ledger_preview",
+    "recent_batches",
+]

@@ -7,26 +7,26 @@ batch is a 404 unless you are the task-force office.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import permissions
 from ..choices import ImportStatus
 from ..importing.forms import LedgerUploadForm
-from ..importing.services import ImportRefused, batch_for_user, ledger_commit, ledger_preview, recent_batches
-
-
-def _require_importer(user):
-    if not permissions.can_import_ledger(user):
-        raise PermissionDenied("您没有导入项目台账的权限。")
+from ..importing.services import (
+    ImportRefused,
+    batch_for_user,
+    check_can_import,
+    ledger_commit,
+    ledger_preview,
+    recent_batches,
+)
 
 
 @require_http_methods(["GET", "POST"])
 def import_list(request):
-    _require_importer(request.user)
+    check_can_import(request.user)
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     file_error = ""
     if request.method == "POST" and form.is_valid():
@@ -46,7 +46,7 @@ def import_list(request):
 
 
 def _batch(request, pk):
-    _require_importer(request.user)
+    check_can_import(request.user)
     batch = batch_for_user(user=request.user, pk=pk)
     if batch is None:
         raise Http404("没有这个导入批次。")

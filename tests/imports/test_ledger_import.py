@@ -41,6 +41,29 @@ def preview(world, data, *, user="office", name="台账.xlsx", year=2025):
     return ledger_preview(actor=world[user], file_name=name, data=data, year=year)
 
 
+SIMPLE_COLUMNS = [
+    "name",
+    "code",
+    "unit",
+    "county",
+    "town",
+    "department",
+    "nature",
+    "total",
+    "annual",
+    "start",
+    "end",
+]
+
+
+def existing_row(project, **cells) -> list:
+    """A row of `builders.SIMPLE_HEADER` naming an existing project (by name and unit); other cells blank."""
+    row = [project.name, None, project.construction_unit] + [None] * 8
+    for column, value in cells.items():
+        row[SIMPLE_COLUMNS.index(column)] = value
+    return row
+
+
 # ---------------------------------------------------------------- bad inputs: one fixture each
 
 
@@ -78,9 +101,16 @@ def test_a_file_over_the_size_limit_is_refused(world, fixture_bytes, settings):
     assert state() == before
 
 
-def test_zip_bomb_is_refused_from_declared_sizes_without_inflating(world, fixture_bytes):
+def test_zip_bomb_is_refused_from_declared_sizes_without_inflating(world, fixture_bytes, monkeypatch):
+    import zipfile
+
     data = fixture_bytes("zip_bomb.xlsx")
     assert len(data) < 1024 * 1024
+
+    def inflate(*args, **kwargs):
+        raise AssertionError("a part of the bomb was opened")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", inflate)
     batch = preview(world, data)
     assert "压缩炸弹" in batch.summary["file_error"]
 
@@ -115,23 +145,17 @@ def test_out_of_scope_file_lets_the_zezhou_rows_through_for_the_city_office(worl
 
 def test_a_county_reporter_cannot_update_another_countys_project(world):
     gp = world.gp_project
-    data = builders.simple_ledger(
-        [
-            [
-                gp.name,
-                None,
-                gp.construction_unit,
-                "高平市",
-                "米山镇",
-                "市工信局",
-                "新建",
-                99999,
-                1,
-                "2025-03-01",
-                None,
-            ]
-        ]
+    row = existing_row(
+        gp,
+        county="高平市",
+        town="米山镇",
+        department="市工信局",
+        nature="新建",
+        total=99999,
+        annual=1,
+        start="2025-03-01",
     )
+    data = builders.simple_ledger([row])
     batch = preview(world, data, user="zezhou")
     assert batch.summary["errors"][0]["message"].endswith("不在您的管辖范围内")
 
@@ -279,23 +303,8 @@ def test_a_changed_ledger_updates_only_what_changed(world, leaders, fixture_byte
 
 def test_rows_match_existing_projects_by_name_and_unit_and_blank_cells_clear_nothing(world):
     project = world.zz_project
-    data = builders.simple_ledger(
-        [
-            [
-                project.name,
-                None,
-                project.construction_unit,
-                "泽州",
-                "巴公",
-                None,
-                "续建",
-                "10000",
-                "800",
-                None,
-                None,
-            ]
-        ]
-    )
+    row = existing_row(project, county="泽州", town="巴公", nature="续建", total="10000", annual="800")
+    data = builders.simple_ledger([row])
     batch = preview(world, data, user="zezhou")
     assert batch.summary["counts"]["update"] == 1, batch.summary["errors"]
     ledger_commit(actor=world["zezhou"], batch=batch)
@@ -364,19 +373,7 @@ def test_address_column_locates_a_row_without_a_county_column(world):
 
 def test_a_new_total_must_agree_with_the_recorded_funding_sources(world):
     project = world.zz_project  # funded 10000 万元 企业自筹
-    row = [
-        project.name,
-        None,
-        project.construction_unit,
-        "泽州县",
-        None,
-        None,
-        None,
-        "12000",
-        None,
-        None,
-        None,
-    ]
+    row = existing_row(project, county="泽州县", total="12000")
     batch = preview(world, builders.simple_ledger([row]))
     assert "资金来源合计 10000.00 万元与总投资 12000.00 万元不一致" in batch.summary["errors"][0]["message"]
     header = [*builders.SIMPLE_HEADER, "企业自筹"]
@@ -473,19 +470,7 @@ def test_commit_checks_names_again_against_the_database_as_it_is_then(world):
 
 def test_a_county_cannot_move_its_own_project_into_another_county(world):
     project = world.zz_project
-    row = [
-        project.name,
-        None,
-        project.construction_unit,
-        "高平市",
-        "米山镇",
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-    ]
+    row = existing_row(project, county="高平市", town="米山镇")
     batch = preview(world, builders.simple_ledger([row]), user="zezhou")
     assert "超出管辖范围" in batch.summary["errors"][0]["message"]
 
@@ -503,20 +488,7 @@ def test_an_actual_start_on_a_reserve_project_is_kept_with_a_note_about_the_stag
     project.stage, project.actual_start = Stage.RESERVE, None
     project.save()
     header = [*builders.SIMPLE_HEADER, "实际开工时间"]
-    row = [
-        project.name,
-        None,
-        project.construction_unit,
-        "泽州县",
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        "2025-04-01",
-    ]
+    row = [*existing_row(project, county="泽州县"), "2025-04-01"]
     batch = preview(world, builders.simple_ledger([row], header=header))
     assert "导入不变更阶段" in batch.summary["warnings"][0]["message"]
     ledger_commit(actor=world["office"], batch=batch)
@@ -529,3 +501,70 @@ def test_a_new_project_without_a_start_date_gets_a_continuing_plan_with_a_warnin
     row[9] = None
     batch = preview(world, builders.simple_ledger([row]))
     assert batch.summary["warnings"][0]["message"] == "新建项目未填写计划开工时间，2025年计划按续建导入"
+
+
+# ---------------------------------------------------------------- ledgers as they come in
+
+
+def _sheet(rows: list[list]) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    return builders._bytes(wb)
+
+
+def test_a_header_on_row_14_under_a_long_title_block_is_found(world):
+    rows = [["晋城市重点项目台账"], *[[None]] * 11, ["单位：万元"], builders.SIMPLE_HEADER]
+    batch = preview(world, _sheet([*rows, builders.zezhou_row()]))
+    assert batch.summary["sheets"][0]["header_row"] == 14
+    assert [(c["row"], c["name"]) for c in batch.summary["creates"]] == [(15, "巴公镇新建厂房项目")]
+
+
+def test_a_two_line_header_ending_in_a_group_lists_no_phantom_columns(world):
+    top = [*builders.SIMPLE_HEADER[:9], "建设起止年限", None]
+    sub = [None] * 9 + ["开工时间", "竣工时间"]
+    batch = preview(world, _sheet([["标题"], top, sub, builders.zezhou_row()]))
+    sheet = batch.summary["sheets"][0]
+    assert sheet["header_row"] == 3
+    assert sheet["ignored"] == []  # the group's name is not carried over the empty columns after it
+    assert [c["field"] for c in sheet["columns"]][-2:] == ["计划开工时间", "计划竣工时间"]
+    assert batch.summary["counts"]["create"] == 1
+
+
+def test_section_headings_subtotals_and_totals_between_the_rows_are_skipped(world):
+    rows = [
+        ["标题"],
+        builders.SIMPLE_HEADER,
+        ["一、泽州县"],
+        builders.zezhou_row(name="甲项目"),
+        ["泽州县小计", None, None, None, None, None, None, 1000, 500],
+        ["（二）续建项目", None, None, None, None, None, None, 2000, 1000],  # a heading with its subtotal
+        builders.zezhou_row(name="乙项目"),
+        ["合计", None, None, None, None, None, None, 3000, 1500],
+        builders.zezhou_row(name="丙项目"),
+    ]
+    s = preview(world, _sheet(rows)).summary
+    assert s["counts"]["errors"] == 0, s["errors"]
+    assert [(c["row"], c["name"]) for c in s["creates"]] == [(4, "甲项目"), (7, "乙项目"), (9, "丙项目")]
+
+
+def test_a_project_code_stored_as_a_number_is_refused_not_imported_with_lost_digits(world):
+    code = builders.MESSY_CODES["bagong"]
+    row = builders.zezhou_row()
+    row[1] = float(code.replace("-", ""))  # what Excel keeps of 20 digits typed into a number cell
+    errors = preview(world, builders.simple_ledger([row])).summary["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(3, "项目代码")]
+    assert "Excel 只保留前15位" in errors[0]["message"]
+
+
+def test_a_name_typed_with_other_width_brackets_and_spaces_matches_the_existing_project(world):
+    project = world.zz_project
+    project.name = "泽州县巴公智能装备产业园（一期）"
+    project.save()
+    row = existing_row(project, county="泽州县", total="10000", annual="800")
+    row[0] = "泽州县巴公智能装备产业园 (一期)"
+    s = preview(world, builders.simple_ledger([row])).summary
+    assert (s["counts"]["create"], s["counts"]["update"]) == (0, 1), s
+    assert s["updates"][0]["project_id"] == project.pk

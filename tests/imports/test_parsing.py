@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects.importing.ledger import canonical_header, match_column
+from projects.importing.header import canonical_header, match_column
 from projects.importing.parsing import CellError, clean_text, parse_code, parse_date, parse_money
 
 
@@ -141,3 +141,9 @@ def test_short_and_suffixless_unit_names_resolve():
         assert orgs.departments(text) == [jtj], text
     assert orgs.towns("巴公") == [bagong]
     assert orgs.areas("平遥县") == []
+
+
+def test_a_long_code_stored_as_a_number_is_refused_because_excel_dropped_its_tail():
+    with pytest.raises(CellError, match="Excel 只保留前15位"):
+        parse_code(2.50314052504011e19)
+    assert parse_code(123456) == "123456"  # short numbers are kept (and then fail the format check)

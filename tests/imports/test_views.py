@@ -17,6 +17,12 @@ def upload(client, data, name="泽州县台账.xlsx", year=2025):
     return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data), "year": year})
 
 
+def previewed_batch(world, user, file_name):
+    """A batch `user` previewed: one new 泽州县 project (巴公镇新建厂房项目)."""
+    data = builders.simple_ledger([builders.zezhou_row()])
+    return ledger_preview(actor=world[user], file_name=file_name, data=data, year=2025)
+
+
 def test_upload_preview_confirm(client_for, world, leaders, fixture_bytes):
     client = client_for("office")
     page = client.get(UPLOAD)
@@ -86,7 +92,9 @@ def test_oversize_upload_is_refused_before_reading(client_for, world, fixture_by
     ],
 )
 def test_who_may_open_the_import_page(client_for, username, status):
-    assert client_for(username).get(UPLOAD).status_code == status
+    response = client_for(username).get(UPLOAD)
+    assert response.status_code == status
+    assert ("检查并预览" in response.content.decode()) == (status == 200)  # the upload form, or none
 
 
 def test_anonymous_users_are_sent_to_login(client_for):
@@ -95,28 +103,22 @@ def test_anonymous_users_are_sent_to_login(client_for):
 
 
 def test_another_users_batch_is_hidden_unless_office(client_for, world):
-    batch = ledger_preview(
-        actor=world["gaoping"],
-        file_name="高平.xlsx",
-        data=builders.simple_ledger([builders.zezhou_row()]),
-        year=2025,
-    )
+    batch = previewed_batch(world, "gaoping", "高平.xlsx")
     detail = reverse("projects:import_detail", args=[batch.pk])
     commit = reverse("projects:import_commit", args=[batch.pk])
     assert client_for("zezhou").get(detail).status_code == 404
     assert client_for("zezhou").post(commit).status_code == 404
     assert "高平.xlsx" not in client_for("zezhou").get(UPLOAD).content.decode()
-    assert client_for("office").get(detail).status_code == 200
-    assert client_for("gaoping").get(detail).status_code == 200
+    for user in ("office", "gaoping"):
+        page = client_for(user).get(detail)
+        assert page.status_code == 200
+        assert "导入预览：高平.xlsx" in page.content.decode()
     assert client_for("leader").get(detail).status_code == 403
 
 
 def test_commit_needs_post(client_for, world):
-    batch = ledger_preview(
-        actor=world["office"],
-        file_name="a.xlsx",
-        data=builders.simple_ledger([builders.zezhou_row()]),
-        year=2025,
-    )
+    batch = previewed_batch(world, "office", "a.xlsx")
     assert client_for("office").get(reverse("projects:import_commit", args=[batch.pk])).status_code == 405
     assert not Project.objects.filter(name="巴公镇新建厂房项目").exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEWED
