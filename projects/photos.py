@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from accounts import audit
 from accounts.choices import AuditAction
 
+from . import permissions
 from .models import MonthlyReport, ReportPhoto
 
 THUMBNAIL_SIZE = 320
@@ -66,10 +67,14 @@ def make_thumbnail(data: bytes) -> bytes:
 
 
 @transaction.atomic
-def photo_add(*, actor, report: MonthlyReport, upload, caption: str = "", can_add: bool) -> ReportPhoto:
-    """Store one checked photo and its thumbnail on `report` (already read through a scoped selector)."""
-    if not can_add:
-        raise PermissionDenied("您没有上传该月度进展照片的权限。")
+def photo_add(*, actor, report: MonthlyReport, upload, caption: str = "") -> ReportPhoto:
+    """Store one checked photo and its thumbnail on `report` (already read through a scoped selector).
+
+    Only while the report may be edited (a reporter, draft or returned): approved values and their
+    photos stay as they were approved.
+    """
+    if not permissions.can_edit_report(actor, report):
+        raise PermissionDenied("只有填报单位在草稿或退回状态下可以上传照片。")
     data = upload.read()
     fmt = check_photo(data)
     stem = uuid.uuid4().hex[:12]

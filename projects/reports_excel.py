@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from accounts import audit
 from accounts.choices import AuditAction
 
-from .choices import ImportKind, ImportStatus, ReportStatus, Stage
+from .choices import ImportKind, ImportStatus, ReportStatus
 from .importing.safety import UnsafeFile, excel_safe, load_workbook_safely
 from .models import ImportBatch
 from .money import CENT
@@ -171,7 +171,7 @@ def grid_workbook(grid: Grid) -> bytes:
             value = values[key]
             if isinstance(value, Decimal):
                 value = float(value)  # a number cell; two decimals survive the round trip
-            unlocked = is_input and open_row and (key != "actual_start" or row.stage == Stage.PREWORK)
+            unlocked = is_input and open_row and (key != "actual_start" or row.is_prework)
             cells.append(data_cell(value, key, unlocked))
         ws.append(cells)
     out = io.BytesIO()

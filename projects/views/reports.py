@@ -275,7 +275,6 @@ def report_photo_upload(request, pk):
                 report=report,
                 upload=form.cleaned_data["image"],
                 caption=form.cleaned_data["caption"],
-                can_add=True,
             )
             messages.success(request, "照片已上传。")
         except ValidationError as exc:

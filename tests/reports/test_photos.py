@@ -77,3 +77,15 @@ def test_photos_only_while_the_report_can_be_edited(world, client_for):
     assert response.status_code == 403
     assert post_photo(client_for("leader"), report, image_bytes()).status_code == 403
     assert not ReportPhoto.objects.exists()
+
+
+def test_the_photo_service_itself_refuses_an_approved_report(world):
+    from django.core.exceptions import PermissionDenied
+
+    from projects.photos import photo_add
+
+    report = enter(world, world.zz_project, 2025, 6, 100, approve=True)
+    upload = SimpleUploadedFile("site.jpg", image_bytes())
+    with pytest.raises(PermissionDenied, match="草稿或退回状态"):
+        photo_add(actor=world["zezhou"], report=report, upload=upload)
+    assert not ReportPhoto.objects.exists()
