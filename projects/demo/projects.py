@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from projects.choices import ApprovalLevel, ApprovalStatus, Industry, KeyLevel, Nature, Stage
 from projects.models import AnnualPlan, Approval, ApprovalKind, Project, StageChange
+from projects.money import as_money
 from projects.validators import CREDIT_CODE_CHARSET, credit_code_check_char
 
 from .catalogue import (
@@ -102,10 +103,6 @@ class ProjectMeta:
 
 def aware(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TZ)
-
-
-def money(amount: int | float | Decimal) -> Decimal:
-    return Decimal(amount).quantize(Decimal("0.01"))
 
 
 def add_months(day: dt.date, months: float) -> dt.date:
@@ -220,7 +217,7 @@ class ProjectGenerator:
         largest = max(weights, key=weights.get)
         parts = {name: int(total * w / weight_sum) for name, w in weights.items() if name != largest}
         parts[largest] = total - sum(parts.values())  # the remainder: the breakdown sums exactly
-        return {name: money(v) for name, v in parts.items()}
+        return {name: as_money(v) for name, v in parts.items()}
 
     def _fill(self, template: Template, area_key: str, town_name: str | None) -> tuple[str, str]:
         rng = self.rng
@@ -382,7 +379,7 @@ class ProjectGenerator:
             key_level=key_level,
             liaison_leader=leader,
             liaison_leader_name=leader_name,
-            total_investment=money(total),
+            total_investment=as_money(total),
             stage=stage,
             created_at=aware(meta.entry_date, 9, rng.randrange(60)),
             updated_at=aware(meta.stage_path[-1][1], 17, rng.randrange(60)),
@@ -601,7 +598,7 @@ def annual_plans(projects, metas, rng: random.Random, today: dt.date) -> list:
                     AnnualPlan,
                     project_id=project.pk,
                     year=year,
-                    planned_investment=money(amount),
+                    planned_investment=as_money(amount),
                     is_new=is_new,
                     planned_start_month=month,
                     completes_this_year=completes,

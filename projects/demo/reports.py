@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from projects.choices import ReportStatus, Stage
 from projects.models import MonthlyReport, Project, ReportRevision
+from projects.money import ZERO, as_money
 
 from .catalogue import CORRECTION_REASONS, PROBLEMS, PROGRESS, RETURN_REASONS
 from .fastinsert import row
-from .projects import ProjectMeta, aware, money
+from .projects import ProjectMeta, aware
 
 # Share of a year's plan done in each month (sums to 1).
 _RAW_WEIGHTS = (3.5, 3.5, 7.0, 8.0, 9.0, 10.0, 10.0, 9.0, 9.0, 8.5, 8.5, 14.0)
@@ -89,7 +90,7 @@ class ReportBuilder:
         reviewer = reviewer.pk if reviewer else None
         start_index = month_index(start)
         percent_prev = 0.0
-        spent = Decimal("0.00")
+        spent = ZERO
         reports, revisions = [], []
         for period in range(first, last + 1):
             year, month = year_month(period)
@@ -105,7 +106,7 @@ class ReportBuilder:
             else:
                 status = "approved"
             invested = self._invested(meta, year, month, start, end, rng)
-            invested = min(invested, max(Decimal("0.00"), total - spent))
+            invested = min(invested, max(ZERO, total - spent))
             spent += invested
             elapsed = (period - start_index + 1) / meta.duration_months * 100 * meta.performance**0.5
             percent = 100.0 if completes_now else min(99.0, max(percent_prev, elapsed, 1.0))
@@ -130,7 +131,7 @@ class ReportBuilder:
     def _invested(self, meta: ProjectMeta, year, month, start, end, rng) -> Decimal:
         plan = meta.plans.get(year)
         if not plan:
-            return Decimal("0.00")
+            return ZERO
         first_month = start.month if start.year == year else 1
         last_month = end.month if end and end.year == year else 12
         active = sum(SEASONAL_WEIGHTS[m - 1] for m in range(first_month, last_month + 1)) or 1.0
@@ -138,7 +139,7 @@ class ReportBuilder:
         value = plan * share * meta.performance * rng.uniform(0.6, 1.4)
         if rng.random() < 0.03:
             value = 0  # a month with nothing done: winter stop, a dispute
-        return money(round(value, 2))
+        return as_money(round(value, 2))
 
     def _workflow(self, report, status, period, rng, reporter, reviewer, revisions):
         # Reports are made in the following month; this month's early drafts in this month.
@@ -184,7 +185,7 @@ class ReportBuilder:
         revisions.append(first)
         if period <= self.current - 2 and rng.random() < CORRECTED_SHARE:
             corrected_at = min(self.now, reviewed + dt.timedelta(days=rng.randint(7, 40)))
-            first.invested = money(report.invested * Decimal(str(round(rng.uniform(0.7, 1.3), 2))))
+            first.invested = as_money(report.invested * Decimal(str(round(rng.uniform(0.7, 1.3), 2))))
             report.revision = 1
             report.version = 6
             report.correction_reason = rng.choice(CORRECTION_REASONS)
