@@ -190,6 +190,11 @@ def normalise_row(sheet: str, number: int, cells: dict, header: Header, ctx: Con
                 v[f] = parsing.parse_money(cells[f], multiplier=column.multiplier)
             else:
                 v[f] = parsing.parse_date(cells[f])
+                if parsing.month_may_be_october(cells[f]):
+                    row.warn(
+                        column.header or LABELS[f],
+                        f"“{cells[f]}”按{v[f].year}年1月导入；如指10月，请写作文本“{v[f].year}.10”或“{v[f].year}-10”",
+                    )
         except CellError as exc:
             row.error(column.header or LABELS[f], str(exc))
             row.present.discard(f)

@@ -54,28 +54,21 @@ class OrgDirectory:
                     index[key].append(org)
 
     def _keys(self, org, suffixes) -> set[str]:
+        """The names a ledger may use for `org`: the lookups' variants of its name and short name."""
         keys = set()
         for raw in (org.name, org.short_name):
             name = compact(raw)
             if not name:
                 continue
-            keys.add(name)
+            keys.update(self._variants(name, suffixes))
             if org.kind == OrgKind.DEPARTMENT and name.startswith("市") and len(name) > 3:
                 keys.add(name[1:])  # "交通运输局" for "市交通运输局"
-            for city in self.city_names:  # "晋城市交通运输局" → "交通运输局" → also "市交通运输局"
-                if name.startswith(city) and len(name) > len(city):
-                    keys.add(name[len(city) :])
-                    keys.add("市" + name[len(city) :])
-            for suffix in suffixes:
-                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                    keys.add(name[: -len(suffix)])
-                    break
         return keys
 
     def _variants(self, text: str, suffixes) -> list[str]:
         name = compact(text)
         variants = [name]
-        for city in self.city_names:
+        for city in self.city_names:  # "晋城市交通运输局" → "交通运输局" and "市交通运输局"
             if name.startswith(city) and len(name) > len(city):
                 variants += [name[len(city) :], "市" + name[len(city) :]]
         for suffix in suffixes:

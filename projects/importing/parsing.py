@@ -151,6 +151,11 @@ def parse_date(value) -> dt.date | None:
     )
 
 
+def month_may_be_october(value) -> bool:
+    """2025.10 typed into a number cell is kept as 2025.1: it reads as January, but may mean October."""
+    return isinstance(value, float) and 1990 <= value <= 2100 and repr(value).endswith(".1")
+
+
 def _make_date(year, month, day, original) -> dt.date:
     try:
         if not 1990 <= year <= 2100:

@@ -568,3 +568,13 @@ def test_a_name_typed_with_other_width_brackets_and_spaces_matches_the_existing_
     s = preview(world, builders.simple_ledger([row])).summary
     assert (s["counts"]["create"], s["counts"]["update"]) == (0, 1), s
     assert s["updates"][0]["project_id"] == project.pk
+
+
+def test_a_month_typed_as_the_number_2025_1_is_read_as_january_with_a_note_that_it_may_mean_october(world):
+    row = builders.zezhou_row()
+    row[10] = 2026.1  # "2026.10" typed into a number cell: Excel keeps 2026.1
+    s = preview(world, builders.simple_ledger([row])).summary
+    assert s["counts"]["errors"] == 0
+    assert [(w["row"], w["column"], w["message"]) for w in s["warnings"]] == [
+        (3, "计划竣工时间", "“2026.1”按2026年1月导入；如指10月，请写作文本“2026.10”或“2026-10”")
+    ]

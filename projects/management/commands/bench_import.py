@@ -158,12 +158,11 @@ class Command(BaseCommand):
         batches = []
         failures = []
         try:
-            for label, data in [("create", first), ("update", None), ("again", None)]:
+            changed = None  # built after the first import, so it does not count in that step's memory
+            for label in ("create", "update", "again"):
                 if label == "update":
-                    data = self._ledger(rows, counties, departments, year, tag, revision=1)
-                    second = data
-                if label == "again":
-                    data = second
+                    changed = self._ledger(rows, counties, departments, year, tag, revision=1)
+                data = first if label == "create" else changed
                 batch, seconds = self._step(
                     f"{label}: preview",
                     lambda d=data, label=label: ledger_preview(
