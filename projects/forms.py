@@ -15,7 +15,7 @@ from accounts.scoping import organisation_scope_q
 from .choices import STAGE_REQUIRED_DATE, Stage
 from .models import AnnualPlan, Approval, ApprovalKind, Leader, Project
 from .models.project import FLAG_FIELDS, FUNDING_FIELDS
-from .money import ZERO
+from .money import ZERO, as_money
 from .validators import normalise_credit_code, normalise_project_code
 
 FUNDING_NAMES = [name for name, _ in FUNDING_FIELDS]
@@ -173,6 +173,10 @@ class ProjectForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # "1000" typed is 1000.00 万元: stored, compared and quoted in messages (the model's too) with two places.
+        for name in ("total_investment", *FUNDING_NAMES):
+            if data.get(name) is not None:
+                data[name] = as_money(data[name])
         total = data.get("total_investment")
         amounts = [data.get(name) for name in FUNDING_NAMES]
         if total is not None and all(a is not None for a in amounts):

@@ -57,6 +57,14 @@ def test_funding_must_add_up_to_the_total(world):
     assert form.errors["total_investment"] == ["资金来源合计 8000.01 万元与总投资 8000.00 万元不一致。"]
 
 
+def test_the_mismatch_message_shows_both_amounts_with_two_decimals(world):
+    """Typed as whole 万元 ("1000"), the total reads "1000.00" like the sum beside it."""
+    data = project_post_data(world, total_investment="1000", fund_special_bond="200", fund_self_raised="50")
+    form = ProjectForm(data, user=world["zezhou"])
+    assert not form.is_valid()
+    assert form.errors["total_investment"] == ["资金来源合计 250.00 万元与总投资 1000.00 万元不一致。"]
+
+
 def test_an_empty_funding_breakdown_is_refused_too(world):
     form = ProjectForm(
         project_post_data(world, fund_special_bond="0", fund_self_raised="0"), user=world["zezhou"]
