@@ -68,8 +68,8 @@ def _can_view_grid(user) -> bool:
     )
 
 
-def _page_url(name: str, unit, year: int, month: int, **extra) -> str:
-    query = {"unit": unit.pk, "year": year, "month": month, **extra}
+def _page_url(name: str, unit_id: int, year: int, month: int) -> str:
+    query = {"unit": unit_id, "year": year, "month": month}
     return f"{reverse(name)}?{urlencode(query)}"
 
 
@@ -117,7 +117,7 @@ def report_grid(request):
         if period_error:
             # Never fall back to another month on a write: the rows belong to the month posted.
             messages.error(request, f"{period_error}，所有修改均未保存。")
-            return redirect(_page_url("projects:report_grid", unit, year, month))
+            return redirect(_page_url("projects:report_grid", unit.pk, year, month))
         submit = request.POST.get("action") == "submit"
         rows, posted, early_errors = grid_rows_from_post(grid_post_data(request.POST), grid)
         by_project = grid.by_project()
@@ -161,7 +161,7 @@ def report_grid(request):
                 messages.success(request, f"已提交 {submitted} 个项目的月度进展，等待审核。")
             else:
                 messages.success(request, f"已保存草稿（{len(saved)} 个项目）。")
-            return redirect(_page_url("projects:report_grid", unit, year, month))
+            return redirect(_page_url("projects:report_grid", unit.pk, year, month))
     context = {
         **_period_context(request, unit, year, month),
         "grid": grid,
@@ -191,14 +191,14 @@ def report_review(request):
                 ids = [int(i) for i in request.POST.getlist("report_ids") if i.isdigit()]
                 n = reports_approve(actor=user, report_ids=ids) if ids else 0
                 messages.success(request, f"已审核通过 {n} 个项目的月度进展。")
-                return redirect(_page_url("projects:report_review", unit, year, month))
+                return redirect(_page_url("projects:report_review", unit.pk, year, month))
             if action == "return":
                 return_form = ReturnForm(request.POST)
                 if return_form.is_valid():
                     report = _report_in(reports, return_form.cleaned_data["report_id"])
                     report_return(actor=user, report=report, reason=return_form.cleaned_data["reason"])
                     messages.success(request, f"已退回“{report.project.name}”，原因：{report.return_reason}")
-                    return redirect(_page_url("projects:report_review", unit, year, month))
+                    return redirect(_page_url("projects:report_review", unit.pk, year, month))
                 messages.error(request, "退回须填写原因。")
         except (ValidationError, ConflictError) as exc:
             messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
@@ -256,7 +256,7 @@ def report_detail(request, pk):
         "can_correct": permissions.can_correct_report(user, report),
         "photo_form": PhotoForm(),
         "grid_url": _page_url(
-            "projects:report_grid", report.project.reporting_unit, report.year, report.month
+            "projects:report_grid", report.project.reporting_unit_id, report.year, report.month
         ),
     }
     return render(request, "projects/report_detail.html", context)
@@ -414,6 +414,5 @@ def report_import_commit(request, batch_id):
     summary = batch.summary
     messages.success(request, f"已导入 {n} 个项目的月度进展。" if n else "无变化：文件内容与系统中一致。")
     return redirect(
-        f"{reverse('projects:report_grid')}?"
-        + urlencode({"unit": batch.organisation_id, "year": summary["year"], "month": summary["month"]})
+        _page_url("projects:report_grid", batch.organisation_id, summary["year"], summary["month"])
     )

@@ -240,6 +240,28 @@ def test_submit_all_submits_saved_and_untouched_drafts(world, client_for):
     assert set(MonthlyReport.objects.values_list("status", flat=True)) == {ReportStatus.SUBMITTED}
 
 
+def test_submit_all_counts_only_what_it_submitted(world, client_for):
+    """Without script the whole grid is posted, already submitted rows included, unchanged."""
+    from projects.services.reports import reports_submit
+
+    enter(world, world.zz_road, 2025, 6, 50)
+    reports_submit(actor=world["zezhou"], year=2025, month=6, unit=world.zezhou)
+    client = client_for("zezhou")
+    response = post_grid(
+        client,
+        world,
+        {
+            world.zz_project: {"invested": "10", "image_progress": "开挖"},
+            world.zz_road: {"invested": "50.00", "image_progress": "主体施工"},  # as shown, read-only
+        },
+        action="submit",
+    )
+    assert response.status_code == 302
+    page = content(client.get(response["Location"]))
+    assert "已提交 1 个项目" in page
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {ReportStatus.SUBMITTED}
+
+
 def test_errors_re_render_with_the_input_and_chinese_messages(world, client_for):
     client = client_for("zezhou")
     response = post_grid(
