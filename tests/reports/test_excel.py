@@ -108,8 +108,10 @@ def test_export_never_writes_a_formula(world, client_for):
 def test_approved_rows_are_locked_in_the_export(world, client_for):
     enter(world, world.zz_project, 2025, 6, 100, approve=True)
     ws = openpyxl.load_workbook(io.BytesIO(export(client_for("zezhou"), world))).active
-    cell = ws.cell(row=row_of(ws, world.zz_project), column=columns(ws)["本月完成投资（万元）"])
-    assert cell.protection.locked is True
+    column = columns(ws)["本月完成投资（万元）"]
+    assert ws.cell(row=row_of(ws, world.zz_project), column=column).protection.locked is True
+    # …while a row still to fill stays open, so the lock above is the approval's doing
+    assert ws.cell(row=row_of(ws, world.zz_road), column=column).protection.locked is False
 
 
 # --- round trip ------------------------------------------------------------------------------

@@ -165,7 +165,8 @@ def test_future_month_is_refused(world):
 
 def test_the_current_month_may_be_reported(world):
     (report,) = reports_save(actor=world["zezhou"], year=2025, month=7, rows=[row(world.zz_project, 10)])
-    assert report.month == 7
+    stored = MonthlyReport.objects.get(project=world.zz_project, year=2025, month=7)
+    assert (stored.pk, stored.invested, stored.status) == (report.pk, Decimal("10.00"), ReportStatus.DRAFT)
 
 
 def test_month_before_the_project_started_is_refused(world):
