@@ -535,6 +535,7 @@ def test_add_edit_and_delete_an_annual_plan(client_for, world):
     assert f'<a href="/projects/{project.pk}/">泽州县巴公智能装备产业园</a>' in confirm, (
         "breadcrumb back to the dossier"
     )
+    assert "data-confirm" not in confirm, "the page is the confirmation: no second dialog"
     assert client.post(f"/projects/{project.pk}/plans/{plan.pk}/delete/").status_code == 302
     assert not AnnualPlan.objects.filter(pk=plan.pk).exists()
     assert audit.history_for(project).filter(action=AuditAction.DELETE).count() == 1
