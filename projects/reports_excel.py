@@ -400,7 +400,9 @@ def monthly_import_preview(*, actor, unit, data: bytes, file_name: str, year=Non
             continue  # unchanged rows are counted, not listed
         rows.append(entry)
 
-    if to_save and not errors_count:
+    # The trial run checks the readable rows even when others could not be read, so one upload
+    # lists every error at once.
+    if to_save:
         try:
             with transaction.atomic():
                 reports_save(actor=actor, year=year, month=month, rows=to_save)

@@ -186,6 +186,23 @@ def test_text_in_an_amount_cell_is_a_row_error(world, client_for):
     assert not MonthlyReport.objects.exists()
 
 
+def test_every_row_error_is_listed_at_once_not_only_the_unreadable_ones(world, client_for):
+    """One unreadable cell must not hide the rule errors of the other rows until the next upload."""
+    client = client_for("zezhou")
+    filled = fill(
+        export(client, world),
+        {
+            world.zz_project: {"本月完成投资（万元）": "约一百万"},
+            world.zz_road: {"本月完成投资（万元）": -3, "形象进度": "路基"},
+        },
+    )
+    page = client.get(upload(client, world, filled)["Location"]).content.decode()
+    assert "本月完成投资须为数字" in page and "本月完成投资不能为负数" in page
+    batch = ImportBatch.objects.get()
+    assert batch.summary["errors"] == 2 and batch.summary["to_change"] == 0
+    assert not MonthlyReport.objects.exists()
+
+
 def test_a_project_of_another_unit_is_refused(world, client_for):
     gp_sheet = export(client_for("office"), world, unit=world.gaoping)
     filled = fill(gp_sheet, {world.gp_project: {"本月完成投资（万元）": 10, "形象进度": "开工"}})
