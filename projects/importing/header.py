@@ -15,7 +15,7 @@ from functools import cached_property
 from . import parsing
 from .parsing import compact
 
-HEADER_SCAN_ROWS = 15
+HEADER_SCAN_ROWS = 15  # the header starts in one of these rows (a two-line one may end on the next)
 MAX_COLUMNS = 80
 YI = Decimal(10000)
 
@@ -235,7 +235,7 @@ def find_header(head_rows: list[tuple]) -> Header | None:
     """The row (or pair of rows) whose cells name most known columns; on a tie, one row beats two."""
     best, best_key = None, None
     texts = [_texts(r) for r in head_rows]
-    for i, row in enumerate(texts):
+    for i, row in enumerate(texts[:HEADER_SCAN_ROWS]):
         options = [(_single(row, i + 1), 1)]
         if i + 1 < len(texts) and sum(1 for t in row if t) >= 2:  # a lone title cell is no group header
             options.append((_combined(row, texts[i + 1], i + 1), 2))

@@ -31,7 +31,8 @@ MAX_LENGTHS = {
     "manager_phone": 30,
     "liaison_leader": 50,
 }
-_TOTAL_ROW = re.compile(r"^(?:.{0,12}(?:合计|小计|总计)|(?:合计|小计|总计|其中).*)$")
+# "合计", "泽州县小计", "小计（12个）", "其中：省级重点": compared after `compact` (brackets half-width).
+_TOTAL_ROW = re.compile(r"^(?:.{0,12}(?:合计|小计|总计)(?:\(.*\))?|(?:合计|小计|总计|其中).*)$")
 # A section heading written in the name column: "一、泽州县", "（二）续建项目", "第三部分 …".
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十]+[部类批])"
@@ -104,7 +105,7 @@ def read_sheet(ws, room: int) -> SheetCells | None:
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # trust the rows, not a (possibly wrong) declared dimension
     rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-    head_rows = list(islice(rows, HEADER_SCAN_ROWS))
+    head_rows = list(islice(rows, HEADER_SCAN_ROWS + 1))
     header = find_header(head_rows)
     if header is None:
         return None

@@ -19,6 +19,7 @@ import hashlib
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from accounts import audit
@@ -257,7 +258,13 @@ def _concrete(names) -> set[str]:
 
 def recent_batches(*, user, limit: int = 20):
     """The upload page's list: the user's own batches, or everyone's for the office (file bytes not loaded)."""
-    qs = ImportBatch.objects.filter(kind=ImportKind.LEDGER).defer("content").select_related("uploaded_by")
+    # The list shows only the counts: a summary can hold hundreds of listed errors and rows.
+    qs = (
+        ImportBatch.objects.filter(kind=ImportKind.LEDGER)
+        .defer("content", "summary")
+        .annotate(counts=KeyTransform("counts", "summary"))
+        .select_related("uploaded_by")
+    )
     if not permissions.is_office(user):
         qs = qs.filter(uploaded_by=user)
     return qs.order_by("-uploaded_at", "-id")[:limit]

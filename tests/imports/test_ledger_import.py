@@ -522,6 +522,16 @@ def test_a_header_on_row_14_under_a_long_title_block_is_found(world):
     assert [(c["row"], c["name"]) for c in batch.summary["creates"]] == [(15, "巴公镇新建厂房项目")]
 
 
+def test_a_two_line_header_starting_on_row_15_keeps_its_second_line(world):
+    top = [*builders.SIMPLE_HEADER[:9], "建设起止年限", None]
+    sub = [None] * 9 + ["开工时间", "竣工时间"]
+    batch = preview(world, _sheet([["标题"], *[[None]] * 13, top, sub, builders.zezhou_row()]))
+    sheet = batch.summary["sheets"][0]
+    assert sheet["header_row"] == 16
+    assert [c["field"] for c in sheet["columns"]][-2:] == ["计划开工时间", "计划竣工时间"]
+    assert [c["row"] for c in batch.summary["creates"]] == [17]
+
+
 def test_a_two_line_header_ending_in_a_group_lists_no_phantom_columns(world):
     top = [*builders.SIMPLE_HEADER[:9], "建设起止年限", None]
     sub = [None] * 9 + ["开工时间", "竣工时间"]
@@ -539,7 +549,7 @@ def test_section_headings_subtotals_and_totals_between_the_rows_are_skipped(worl
         builders.SIMPLE_HEADER,
         ["一、泽州县"],
         builders.zezhou_row(name="甲项目"),
-        ["泽州县小计", None, None, None, None, None, None, 1000, 500],
+        ["泽州县小计（1个）", None, None, None, None, None, None, 1000, 500],
         ["（二）续建项目", None, None, None, None, None, None, 2000, 1000],  # a heading with its subtotal
         builders.zezhou_row(name="乙项目"),
         ["合计", None, None, None, None, None, None, 3000, 1500],

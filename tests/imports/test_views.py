@@ -46,6 +46,7 @@ def test_upload_preview_confirm(client_for, world, leaders, fixture_bytes):
 
     listing = client.get(UPLOAD).content.decode()
     assert "泽州县台账.xlsx" in listing and "已导入" in listing
+    assert "4 / 0 / 0" in listing  # new / changed / rows with errors
 
 
 def test_errors_are_listed_and_the_confirm_button_is_disabled(client_for, world, fixture_bytes):
