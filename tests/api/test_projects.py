@@ -446,7 +446,6 @@ def test_api_rows_are_the_html_lists_rows(world, client_for, params):
         html_ids = [p.pk for p in client.get("/projects/", params).context["projects"]]
         api_ids = [row["id"] for row in client.get(LIST, params).json()["results"]]
         assert api_ids == html_ids, persona
-    assert api_ids or html_ids == [], "the same (possibly empty) page in both"
     office = client_for("office")
     assert office.get(LIST, params).json()["results"], "each case selects at least one project for the office"
 
