@@ -136,9 +136,11 @@ def parse_date(value) -> dt.date | None:
             month = int((frac * 100).to_integral_value()) if len(str(frac)) > 3 else int(frac * 10)
             return _make_date(int(year), month, 1, value)
         if 1990 <= value <= 2100:
-            raise CellError(f"“{int(value)}”只有年份，请填写到月份，如 {int(value)}年3月")
+            raise _year_only(int(value))
         return _from_excel_serial(value)
     text = compact(value)
+    if re.fullmatch(r"(19|20)\d{2}年?", text):
+        raise _year_only(int(text[:4]))
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -149,6 +151,10 @@ def parse_date(value) -> dt.date | None:
     raise CellError(
         f"“{clean_text(value)[:30]}”不是有效的日期（可写作 2025-03-01、2025/3/1、2025年3月、2025.3）"
     )
+
+
+def _year_only(year: int) -> CellError:
+    return CellError(f"“{year}”只有年份，请填写到月份，如 {year}年3月")
 
 
 def month_may_be_october(value) -> bool:

@@ -64,9 +64,18 @@ def test_dates_in_every_format_people_type(raw, expected):
     assert parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["2025年13月", "明年", "2025", 2025])
-def test_bad_dates_say_how_to_write_them(raw):
-    with pytest.raises(CellError):
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("2025年13月", "“2025年13月”不是有效的日期"),
+        ("明年", "可写作 2025-03-01、2025/3/1、2025年3月、2025.3"),
+        ("2025", "只有年份，请填写到月份，如 2025年3月"),
+        ("2025年", "只有年份，请填写到月份，如 2025年3月"),
+        (2025, "只有年份，请填写到月份，如 2025年3月"),
+    ],
+)
+def test_bad_dates_say_how_to_write_them(raw, message):
+    with pytest.raises(CellError, match=message):
         parse_date(raw)
 
 

@@ -37,6 +37,7 @@ def test_upload_preview_confirm(client_for, world, leaders, fixture_bytes):
     assert 'data-count="create">4<' in html
     assert "巴公镇高端装备制造产业园" in html
     assert "“新材料”按“工业”导入" in html
+    assert html.count("data-confirm") == 1
     assert "disabled" not in html.split("data-confirm")[0].rsplit("<button", 1)[1]
 
     response = client.post(reverse("projects:import_commit", args=[batch.pk]))
