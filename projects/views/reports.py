@@ -160,7 +160,10 @@ def report_grid(request):
             if submit:
                 messages.success(request, f"已提交 {submitted} 个项目的月度进展，等待审核。")
             else:
-                messages.success(request, f"已保存草稿（{len(saved)} 个项目）。")
+                # Without script every row is posted; count the rows whose version moved.
+                sent_versions = {row.project_id: row.version for row in rows}
+                changed = sum(1 for r in saved if r.version != sent_versions.get(r.project_id))
+                messages.success(request, f"已保存草稿（{changed} 个项目）。")
             return redirect(_page_url("projects:report_grid", unit.pk, year, month))
     context = {
         **_period_context(request, unit, year, month),

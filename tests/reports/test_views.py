@@ -228,6 +228,24 @@ def test_save_draft_writes_rows_and_shows_them(world, client_for):
     assert report.status == ReportStatus.DRAFT and report.invested == Decimal("120.50")
 
 
+def test_save_counts_only_the_rows_it_changed(world, client_for):
+    """Without script every row is posted; an unchanged draft sent back is not "saved" again."""
+    draft = enter(world, world.zz_road, 2025, 6, 50)
+    client = client_for("zezhou")
+    response = post_grid(
+        client,
+        world,
+        {
+            world.zz_project: {"invested": "10", "image_progress": "开挖"},
+            world.zz_road: {"invested": "50.00", "image_progress": "主体施工"},  # as it was
+        },
+    )
+    page = content(client.get(response["Location"]))
+    assert "已保存草稿（1 个项目）" in page
+    draft.refresh_from_db()
+    assert draft.version == 1
+
+
 def test_submit_all_submits_saved_and_untouched_drafts(world, client_for):
     enter(world, world.zz_road, 2025, 6, 50)  # an earlier draft, not sent again
     client = client_for("zezhou")
