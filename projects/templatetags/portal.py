@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -151,7 +152,7 @@ def audit_changes(log):
         before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
         try:
             field = model._meta.get_field(name) if model else None
-        except Exception:  # a field since removed from the model: show its raw name
+        except FieldDoesNotExist:  # a field since removed from the model: show its raw name
             field = None
         label = str(getattr(field, "verbose_name", name))
         show = _display(field)

@@ -357,6 +357,19 @@ def test_dossier_offers_the_allowed_actions_only(client_for, world):
     assert "/edit/" not in leader and "?to=" not in leader
 
 
+def test_history_reads_in_labels_and_keeps_fields_since_removed(client_for, world):
+    project = world.zz_project
+    audit.record(
+        actor=world["zezhou"],
+        action=AuditAction.UPDATE,
+        instance=project,
+        changes={"total_investment": ["8000", "8500.5"], "retired_field": ["旧值", "新值"]},
+    )
+    html = page(client_for("zezhou"), f"/projects/{project.pk}/history/")
+    assert "总投资" in html and "8,000.00" in html and "8,500.50" in html
+    assert "retired_field" in html and "旧值" in html and "新值" in html
+
+
 def test_history_is_cut_at_50_with_a_link_to_all(client_for, world):
     project = world.zz_project
     for i in range(55):
