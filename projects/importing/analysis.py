@@ -171,6 +171,12 @@ def _name_key(values) -> tuple[str, str]:
     return compact(values.get("name")), compact(values.get("construction_unit"))
 
 
+def _place(earlier: LedgerRow, row: LedgerRow) -> str:
+    if earlier.sheet == row.sheet:
+        return f"第{earlier.row}行"
+    return f"工作表“{earlier.sheet}”第{earlier.row}行"
+
+
 def _mark_duplicates(rows: list[LedgerRow]):
     by_code, by_name = {}, {}
     for row in rows:
@@ -181,10 +187,7 @@ def _mark_duplicates(rows: list[LedgerRow]):
         elif all(key) and key in by_name:
             where, what = by_name[key], "项目名称和建设单位"
         if where is not None:
-            place = (
-                f"第{where.row}行" if where.sheet == row.sheet else f"工作表“{where.sheet}”第{where.row}行"
-            )
-            row.error("项目名称", f"与{place}重复（{what}相同），同一项目只能出现一次")
+            row.error("项目名称", f"与{_place(where, row)}重复（{what}相同），同一项目只能出现一次")
             continue
         if code:
             by_code[code] = row
@@ -238,6 +241,9 @@ def _plan_rows(actor, analysis: Analysis, *, lock: bool):
             existing_plans[(plan.project_id, plan.year)] = plan
 
     today = timezone.localdate()
+    claimed: dict[
+        int, tuple[LedgerRow, str]
+    ] = {}  # project id → the row that matched it first, its name then
     for row in analysis.rows:
         if row.errors:
             continue
@@ -251,6 +257,12 @@ def _plan_rows(actor, analysis: Analysis, *, lock: bool):
         if project is None:
             plan = _new_project(actor, row, today)
         else:
+            # One row by 项目代码, another by 名称＋建设单位: two rows would write the same project.
+            if project.pk in claimed:
+                first, name = claimed[project.pk]
+                row.error("项目名称", f"与{_place(first, row)}是同一个已有项目“{name}”，同一项目只能出现一次")
+                continue
+            claimed[project.pk] = (row, project.name)
             if project.pk not in visible:
                 row.error("县（市、区）", f"项目“{project.name}”属于{project.county}，不在您的管辖范围内")
                 continue

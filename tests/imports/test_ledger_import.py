@@ -588,3 +588,21 @@ def test_a_month_typed_as_the_number_2025_1_is_read_as_january_with_a_note_that_
     assert [(w["row"], w["column"], w["message"]) for w in s["warnings"]] == [
         (3, "计划竣工时间", "“2026.1”按2026年1月导入；如指10月，请写作文本“2026.10”或“2026-10”")
     ]
+
+
+def test_two_rows_reaching_one_project_by_code_and_by_name_are_refused_not_a_server_error(world):
+    project = world.zz_project
+    project.code = builders.MESSY_CODES["bagong"]
+    project.save()
+    renamed = existing_row(project, code=project.code, county="泽州县", nature="续建")
+    renamed[0] = "泽州县巴公智能装备产业园（更名）"
+    by_name = existing_row(project, county="泽州县", nature="改扩建")
+    batch = preview(world, builders.simple_ledger([renamed, by_name]))
+    assert batch.status == ImportStatus.REJECTED
+    assert [(e["row"], e["message"]) for e in batch.summary["errors"]] == [
+        (4, f"与第3行是同一个已有项目“{project.name}”，同一项目只能出现一次")
+    ]
+    with pytest.raises(ImportRefused):
+        ledger_commit(actor=world["office"], batch=batch)
+    project.refresh_from_db()
+    assert (project.name, project.nature, project.version) == ("泽州县巴公智能装备产业园", Nature.NEW, 1)
