@@ -96,12 +96,6 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("退回须填写原因。")
-        return reason
-
 
 class CorrectionForm(forms.Form):
     invested = forms.CharField(label="本月完成投资（万元）", required=False)

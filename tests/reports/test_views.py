@@ -425,7 +425,8 @@ def test_return_needs_a_reason(world, client_for):
         "reason": " ",
     }
     page = content(client.post(REVIEW, data))
-    assert "退回须填写原因" in page
+    # the message sits under the reason box of that row, not only in the banner
+    assert '<div class="invalid-feedback">退回须填写原因。</div>' in page
     a.refresh_from_db()
     assert a.status == ReportStatus.SUBMITTED
     data["reason"] = "形象进度与现场不符"
