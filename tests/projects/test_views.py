@@ -404,7 +404,7 @@ def errors_of(response) -> str:
 
 def test_reporter_creates_a_project(client_for, world):
     client = client_for("zezhou")
-    assert client.get("/projects/new/").status_code == 200
+    assert '<h1 class="h4 mb-3">新建项目</h1>' in page(client, "/projects/new/")
     response = client.post("/projects/new/", project_post_data(world))
     project = Project.objects.get(name="泽州县新建光伏储能一体化项目")
     assert response.status_code == 302
@@ -482,7 +482,8 @@ def test_county_reporter_picks_only_its_own_county_and_towns(client_for, world):
 def test_edit_saves_and_records_the_change(client_for, world):
     project = world.zz_project
     client = client_for("zezhou")
-    assert client.get(f"/projects/{project.pk}/edit/").status_code == 200
+    form = page(client, f"/projects/{project.pk}/edit/")
+    assert '<h1 class="h4 mb-3">编辑项目</h1>' in form and f'value="{project.name}"' in form
     response = client.post(f"/projects/{project.pk}/edit/", edit_post_data(project, manager="陈工"))
     assert response.status_code == 302
     project.refresh_from_db()
