@@ -250,6 +250,16 @@ def _write(actor, batch: ImportBatch, analysis: Analysis) -> dict:
     return result
 
 
+def result_text(batch: ImportBatch) -> str:
+    """What a committed batch wrote, in one sentence for the page's message and the command's output."""
+    result = batch.summary.get("result", {})
+    return (
+        f"新增项目 {result.get('created', 0)} 个，修改 {result.get('updated', 0)} 个，"
+        f"年度计划新增 {result.get('plans_created', 0)} 条、修改 {result.get('plans_updated', 0)} 条，"
+        f"无变化 {result.get('unchanged', 0)} 个。"
+    )
+
+
 def _concrete(names) -> set[str]:
     """Model field names for the upsert (FKs by their name; Django maps them to *_id columns)."""
     fields = {f.name for f in Project._meta.concrete_fields}
@@ -285,4 +295,5 @@ __all__ = [
     "ledger_commit",
     "ledger_preview",
     "recent_batches",
+    "result_text",
 ]

@@ -21,6 +21,7 @@ from ..importing.services import (
     ledger_commit,
     ledger_preview,
     recent_batches,
+    result_text,
 )
 
 
@@ -76,11 +77,5 @@ def import_commit(request, pk):
     except ImportRefused as exc:
         messages.error(request, exc.message)
         return redirect("projects:import_detail", pk=pk)
-    result = batch.summary.get("result", {})
-    messages.success(
-        request,
-        f"已导入“{batch.file_name}”：新增项目 {result.get('created', 0)} 个，更新 {result.get('updated', 0)} 个，"
-        f"年度计划新增 {result.get('plans_created', 0)} 条、更新 {result.get('plans_updated', 0)} 条，"
-        f"无变化 {result.get('unchanged', 0)} 个。",
-    )
+    messages.success(request, f"已导入“{batch.file_name}”：{result_text(batch)}")
     return redirect(reverse("projects:project_list"))

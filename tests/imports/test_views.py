@@ -42,7 +42,10 @@ def test_upload_preview_confirm(client_for, world, leaders, fixture_bytes):
 
     response = client.post(reverse("projects:import_commit", args=[batch.pk]))
     assert response.status_code == 302 and response.url == reverse("projects:project_list")
-    assert "已导入“泽州县台账.xlsx”：新增项目 4 个" in client.get(response.url).content.decode()
+    assert (
+        "已导入“泽州县台账.xlsx”：新增项目 4 个，修改 0 个，年度计划新增 3 条、修改 0 条，无变化 0 个。"
+        in client.get(response.url).content.decode()
+    )
     assert Project.objects.filter(name="米山现代农业示范园").exists()
 
     listing = client.get(UPLOAD).content.decode()

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.choices import RoleCode
-from projects.importing.services import ImportRefused, ledger_commit, ledger_preview
+from projects.importing.services import ImportRefused, ledger_commit, ledger_preview, result_text
 
 
 class Command(BaseCommand):
@@ -52,14 +52,7 @@ class Command(BaseCommand):
             batch = ledger_commit(actor=actor, batch=batch)
         except (ImportRefused, PermissionDenied) as exc:
             raise CommandError(getattr(exc, "message", str(exc))) from exc
-        result = batch.summary["result"]
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"已导入（批次 {batch.pk}）：新增项目 {result['created']} 个，修改 {result['updated']} 个，"
-                f"年度计划新增 {result['plans_created']} 条、修改 {result['plans_updated']} 条，"
-                f"无变化 {result['unchanged']} 个。"
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"已导入（批次 {batch.pk}）：{result_text(batch)}"))
 
     def _actor(self, username, commit):
         User = get_user_model()
