@@ -393,6 +393,17 @@ def test_out_of_scope_dossier_is_404(client_for, world):
     assert client_for("outsider").get(f"/projects/{world.zz_project.pk}/").status_code == 404
 
 
+def test_refusals_are_portal_pages_that_say_why_in_chinese(client_for, world):
+    refused = client_for("leader").get(f"/projects/{world.zz_project.pk}/edit/")
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "没有权限" in html and "您没有修改该项目的权限。" in html and 'href="/"' in html
+    missing = client_for("gaoping").get(f"/projects/{world.zz_project.pk}/")
+    assert missing.status_code == 404
+    html = missing.content.decode()
+    assert "不在您的查看范围内" in html and world.zz_project.name not in html
+
+
 # ---------------------------------------------------------------- create and edit
 
 
