@@ -14,7 +14,7 @@ from accounts.choices import AuditAction
 from accounts.scoping import project_scope_q
 
 from ... import permissions
-from ...choices import EDITABLE_REPORT_STATUSES, ReportStatus
+from ...choices import EDITABLE_REPORT_STATUSES, REPORT_TRANSITIONS, ReportStatus
 from ...exceptions import TransitionError
 from ...models import MonthlyReport, ReportRevision
 from ...money import ZERO
@@ -88,6 +88,11 @@ def reports_submit(*, actor, year: int, month: int, unit=None, report_ids: list[
     return _submit_queryset(actor, qs)
 
 
+def _may_move(report: MonthlyReport, to: str) -> bool:
+    """Whether the workflow map (`choices.REPORT_TRANSITIONS`) allows `report` to move to `to`."""
+    return to in REPORT_TRANSITIONS[report.status]
+
+
 def _required_reason(reason: str, *, field: str, action: str) -> str:
     """The stripped reason a return or a correction must give (at most 500 characters)."""
     reason = (reason or "").strip()
@@ -119,7 +124,7 @@ def report_submit(*, actor, report: MonthlyReport, expected_version: int | None 
         raise ReportConflict([locked.project_id], {locked.project_id: locked.project.name})
     if locked.status == ReportStatus.SUBMITTED:
         return locked
-    if locked.status == ReportStatus.APPROVED:
+    if not _may_move(locked, ReportStatus.SUBMITTED):
         raise TransitionError("本月进展已审核，不能再次提交；如需修改请使用“更正”。")
     submit_reports(actor, [locked])
     return locked
@@ -215,7 +220,7 @@ def report_return(*, actor, report: MonthlyReport, reason: str) -> MonthlyReport
         return locked
     if locked.status == ReportStatus.APPROVED:
         raise TransitionError("本月进展已审核，不能退回；如需修改请由填报单位使用“更正”。")
-    if locked.status != ReportStatus.SUBMITTED:
+    if not _may_move(locked, ReportStatus.RETURNED):
         raise TransitionError("只能退回已提交的月度进展。")
     now = timezone.now()
     before = content_snapshot(locked)
