@@ -309,7 +309,9 @@ def read_cells(wb, max_rows: int) -> list[SheetCells]:
             raise LedgerError(f"数据行超过上限 {max_rows:,} 行，请拆分文件后再导入。")
         sheets.append(sheet)
     if not sheets:
-        raise LedgerError("没有找到表头：请确认前15行内有“项目名称”“建设单位”“县（市、区）”“总投资”等列名。")
+        raise LedgerError(
+            f"没有找到表头：请确认前{HEADER_SCAN_ROWS}行内有“项目名称”“建设单位”“县（市、区）”“总投资”等列名。"
+        )
     return sheets
 
 
