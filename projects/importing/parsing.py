@@ -183,7 +183,7 @@ def parse_code(value) -> str:
         if abs(value) >= 10**15:
             # Excel keeps 15 significant digits: a 20-digit code typed into a number cell has lost its tail.
             raise CellError(
-                f"“{value:.15g}”是数字格式，Excel 只保留前15位，项目代码后几位已丢失："
+                f"“{Decimal(f'{value:.15g}'):f}”是数字格式，Excel 只保留前15位，项目代码后几位已丢失："
                 "请将该列设为文本后重新填写（如 2503-140525-04-01-123456）"
             )
         value = f"{value:.0f}"
