@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.choices import AREA_KINDS, OrgKind
+from accounts.forms import OrganisationChoiceField
 from accounts.models import Organisation
 
 from .choices import Industry, KeyLevel, Stage
@@ -35,13 +36,19 @@ def _orgs(*kinds):
     return Organisation.objects.filter(kind__in=kinds, is_active=True)
 
 
+class OrganisationFilter(df.ModelChoiceFilter):
+    """Units listed by their short name (市交通局, not 市交通运输局)."""
+
+    field_class = OrganisationChoiceField
+
+
 class ProjectFilterSet(df.FilterSet):
     search = df.CharFilter(method="filter_search", label="搜索（名称/代码/建设单位）")
-    county = df.ModelChoiceFilter(
+    county = OrganisationFilter(
         queryset=_orgs(OrgKind.CITY, *AREA_KINDS), method="filter_county", label="县（市、区）"
     )
-    town = df.ModelChoiceFilter(queryset=_orgs(OrgKind.TOWN), label="乡镇（街道）")
-    department = df.ModelChoiceFilter(queryset=_orgs(OrgKind.DEPARTMENT), label="责任单位")
+    town = OrganisationFilter(queryset=_orgs(OrgKind.TOWN), label="乡镇（街道）")
+    department = OrganisationFilter(queryset=_orgs(OrgKind.DEPARTMENT), label="责任单位")
     stage = df.MultipleChoiceFilter(choices=Stage.choices, label="阶段", distinct=False)
     key_level = df.ChoiceFilter(
         choices=[(v, label) for v, label in KeyLevel.choices if v] + [("any", "任一重点级别")],

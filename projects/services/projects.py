@@ -49,6 +49,14 @@ def check_new_project_scope(actor, project: Project) -> None:
         raise PermissionDenied("只能新建本单位管辖范围内的项目。")
 
 
+def _default_reporting_unit_id(actor, project: Project) -> int:
+    """Who reports a new project monthly: the unit that filed it, or the county when a city-wide user did."""
+    org = actor.organisation
+    if actor.sees_all_projects or org is None or org.kind == OrgKind.CITY:
+        return project.county_id
+    return org.pk
+
+
 def _check_reporting_unit(actor, project: Project) -> None:
     """Only the office hands a project's monthly reporting to a unit outside the editor's own subtree."""
     if actor.sees_all_projects or actor.organisation is None:
@@ -62,7 +70,7 @@ def project_create(*, actor, project: Project, annual_plans=(), batch: str = "")
     if not permissions.can_create_project(actor):
         raise PermissionDenied("您没有新建项目的权限。")
     if not project.reporting_unit_id:
-        project.reporting_unit_id = project.county_id
+        project.reporting_unit_id = _default_reporting_unit_id(actor, project)
     check_new_project_scope(actor, project)
     if project.reporting_unit_id != project.county_id:
         _check_reporting_unit(actor, project)

@@ -91,8 +91,6 @@ def _style_filter_form(form, user) -> None:
         # A county user picks among its own county and towns; a department user among all areas.
         form.fields["county"].queryset = scoped_organisations(user, OrgKind.CITY, *AREA_KINDS)
         form.fields["town"].queryset = scoped_organisations(user, OrgKind.TOWN)
-    for name in ("county", "town", "department"):
-        form.fields[name].label_from_instance = lambda org: org.display_name
 
 
 ANNOTATED_ORDERINGS = ("annual_planned", "-annual_planned")
@@ -194,8 +192,6 @@ def project_create_view(request):
     form = ProjectForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         project = form.save(commit=False)
-        if not user.sees_all_projects and user.organisation and user.organisation.kind != OrgKind.CITY:
-            project.reporting_unit = user.organisation
         try:
             project = project_create(actor=user, project=project)
         except (ValidationError, PermissionDenied) as error:

@@ -306,3 +306,16 @@ def test_a_done_approval_needs_its_actual_date(world):
             approval=Approval(project=world.zz_project, kind=kind, status=ApprovalStatus.DONE),
         )
     assert exc.value.message_dict["actual_date"] == ["已办结的手续须填写实际办结日期。"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("jtj", "市交通运输局"), ("zezhou", "泽州县"), ("office", "高平市")],
+)
+def test_a_new_project_is_reported_by_the_unit_that_filed_it_or_by_its_county(world, persona, expected):
+    town = world.mizhen if persona != "zezhou" else None
+    county = world.gaoping if persona != "zezhou" else world.zezhou
+    project = project_create(
+        actor=world[persona], project=new_project(world, county=county, town=town, department=world.jtj)
+    )
+    assert project.reporting_unit.name == expected
