@@ -15,3 +15,5 @@ STORAGES = {
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": None}
 STATIC_ROOT = None  # whitenoise serves from the finders in tests; no collectstatic needed
+# Tests never share a cache with other runs (a Redis cache would outlive the test database).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +26,8 @@ from accounts.scoping import project_scope_q
 from ..choices import Nature, Stage
 from ..models import AnnualPlan, Project
 from ..services.projects import project_within_actor_scope
+from . import header as header_module
+from . import ledger as ledger_module
 from .header import FUNDING, LABELS
 from .ledger import Context, LedgerError, LedgerRow, SheetCells, date_errors, normalise_rows, read_cells
 from .matching import LeaderDirectory, OrgDirectory
@@ -140,6 +144,13 @@ def analyse(*, actor, data: bytes, year: int, lock: bool = False) -> Analysis:
     return analysis
 
 
+# Parsed cells are cached across processes (Redis): the key carries the parser's own source digest, so a
+# deploy that changes how ledgers are read never reuses cells parsed the old way.
+_PARSER_VERSION = hashlib.sha256(
+    b"".join(Path(module.__file__).read_bytes() for module in (ledger_module, header_module))
+).hexdigest()[:12]
+
+
 def _read_cells(data: bytes) -> list[SheetCells]:
     """The file's header and raw data cells: checked and parsed once, then kept a while for the confirm step.
 
@@ -147,8 +158,13 @@ def _read_cells(data: bytes) -> list[SheetCells]:
     projects are resolved again at commit time against the database as it is then.
     """
     limits = (settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_UNCOMPRESSED_BYTES, settings.IMPORT_MAX_ROWS)
-    key = "ledger-cells:{}:{}:{}:{}".format(hashlib.sha256(data or b"").hexdigest(), *limits)
-    sheets = cache.get(key)
+    key = "ledger-cells:{}:{}:{}:{}:{}".format(
+        _PARSER_VERSION, hashlib.sha256(data or b"").hexdigest(), *limits
+    )
+    try:
+        sheets = cache.get(key)
+    except (AttributeError, ImportError, pickle.UnpicklingError):
+        sheets = None  # written by other code (a web process from before a deploy): parse again
     if sheets is not None:
         return sheets
     wb = load_workbook_safely(data)
