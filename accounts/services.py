@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 
 from . import audit
 from .choices import AuditAction, OrgKind, RoleCode
 from .models import Organisation
+
+# 区划调整: apps above accounts keep their rows in step when a town moves to another county. They
+# register a handler `(*, actor, town)` from their AppConfig.ready(); accounts imports no app.
+_town_moved_handlers: list[Callable[..., None]] = []
+
+
+def on_town_moved(handler: Callable[..., None]) -> None:
+    """Call `handler(actor=..., town=...)` inside `organisation_save`'s transaction when a town moves."""
+    if handler not in _town_moved_handlers:
+        _town_moved_handlers.append(handler)
 
 
 def _compute_path(org: Organisation) -> str:
@@ -47,30 +58,6 @@ def organisation_save(*, actor, organisation: Organisation) -> Organisation:
         changes=changes,
     )
     if not creating and organisation.kind == OrgKind.TOWN and "parent" in changes:
-        _move_town_projects(actor=actor, town=organisation)
+        for handler in _town_moved_handlers:
+            handler(actor=actor, town=organisation)
     return organisation
-
-
-def _move_town_projects(*, actor, town: Organisation) -> None:
-    """区划调整: a town moved to another county takes its projects with it (a project's town always
-    sits under its county, which the scoping rule relies on)."""
-    from projects.models import Project
-
-    moved = list(Project.objects.filter(town=town).exclude(county_id=town.parent_id).select_related("county"))
-    if not moved:
-        return
-    # Reporting stays with whoever reported, unless that was the old county: then the new one reports.
-    ids = [p.pk for p in moved]
-    Project.objects.filter(pk__in=ids, reporting_unit_id=F("county_id")).update(
-        reporting_unit_id=town.parent_id
-    )
-    Project.objects.filter(pk__in=ids).update(county_id=town.parent_id)
-    entries = []
-    for p in moved:
-        changes = {"county": [str(p.county), str(town.parent)]}
-        if p.reporting_unit_id == p.county_id:
-            changes["reporting_unit"] = [str(p.county), str(town.parent)]
-        entries.append(
-            audit.Entry(AuditAction.UPDATE, p, changes, message=f"{town.name}区划调整至{town.parent}")
-        )
-    audit.record_many(actor=actor, entries=entries)

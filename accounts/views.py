@@ -1,36 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from projects import permissions
-from projects.filters import current_year
-from projects.selectors import home_summary
-from projects.selectors.home import home_by_county
-
-from .choices import RoleCode
-
-
-@login_required
-def home(request):
-    """Each role's start page: the size of its world, the work waiting for it and the way to it."""
-    user = request.user
-    context = {
-        "has_scope": user.sees_all_projects or (user.organisation_id is not None and bool(user.role_codes)),
-        "can_create": permissions.can_create_project(user),
-        "can_import": permissions.can_import_ledger(user),
-        "can_review": permissions.can_review_reports(user),
-        "can_enter_reports": permissions.can_enter_reports(user),
-        "is_reviewer": user.has_role(RoleCode.REVIEWER),
-        "read_only": user.is_read_only,
-        "citywide": user.sees_all_projects,
-    }
-    if context["has_scope"]:
-        summary = home_summary(user=user)
-        context["summary"] = summary
-        context["stage_max"] = max([n for _, _, n in summary["by_stage"]] + [1])
-        if user.sees_all_projects:
-            context["by_county"] = home_by_county(user=user, year=current_year())
-    return render(request, "home.html", context)
-
 
 @login_required
 def profile(request):

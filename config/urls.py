@@ -2,20 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts import views as account_views
 from config import health
+from dashboards import views as dashboard_views
 
 admin.site.site_header = "项目建设攻坚平台 · 管理后台"
 admin.site.site_title = "项目建设攻坚平台"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz/", health.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
-    path("api/v1/", include("projects.api.urls")),
+    path("", include("reporting.urls")),
+    path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -6,7 +6,6 @@ from .models import (
     ApprovalKind,
     ImportBatch,
     Leader,
-    MonthlyReport,
     Project,
     StageChange,
 )
@@ -46,5 +45,5 @@ class ProjectAdmin(ReadOnlyAdmin):
     list_select_related = ("county", "department")
 
 
-for model in (AnnualPlan, Approval, StageChange, MonthlyReport, ImportBatch):
+for model in (AnnualPlan, Approval, StageChange, ImportBatch):
     admin.site.register(model, ReadOnlyAdmin)

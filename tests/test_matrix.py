@@ -23,8 +23,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from projects.choices import ImportKind, ImportStatus, ReportStatus
-from projects.models import Approval, ApprovalKind, ImportBatch, MonthlyReport, ReportPhoto
+from projects.choices import ImportKind, ImportStatus
+from projects.models import Approval, ApprovalKind, ImportBatch
+from reporting.choices import ReportStatus
+from reporting.models import MonthlyReport, ReportPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -136,22 +138,22 @@ MATRIX = [
     Row("projects:import_commit",             {"pk": "zz_batch"}, "get",   ANY_405),
     Row("projects:import_commit",             {"pk": "zz_batch"}, "post",  (L,    GO,    403,   403,  GO,    403,   404,    404, GO,   403), note="has errors: back to preview"),
     # --- monthly progress ---
-    Row("projects:report_grid",               {},                "get",    (L,    200,   200,   403,  200,   200,   200,    200, 200,  403)),
-    Row("projects:report_grid",               {},                "get",    (L,    200,   200,   403,  200,   200,   404,    404, 200,  403), data={"unit": "zezhou"}, note="泽州县's grid"),
-    Row("projects:report_review",             {},                "get",    (L,    200,   403,   403,  403,   200,   403,    403, 200,  403)),
-    Row("projects:report_office",             {},                "get",    (L,    200,   200,   403,  403,   403,   403,    403, 200,  403)),
-    Row("projects:report_export",             {},                "get",    (L,    200,   200,   403,  200,   200,   200,    200, 200,  403)),
-    Row("projects:report_import",             {},                "get",    (L,    200,   403,   403,  200,   403,   200,    200, 200,  403)),
-    Row("projects:report_import_preview",     BATCH,             "get",    (L,    200,   403,   403,  200,   403,   404,    404, 200,  403)),
-    Row("projects:report_import_commit",      BATCH,             "get",    ANY_405),
-    Row("projects:report_import_commit",      BATCH,             "post",   (L,    GO,    403,   403,  GO,    403,   404,    404, GO,   403), note="not ready: back to preview"),
-    Row("projects:report_detail",             {"pk": "zz_draft"}, "get",   ZZ_READ),
-    Row("projects:report_photo_upload",       {"pk": "zz_draft"}, "get",   ANY_405),
-    Row("projects:report_photo_upload",       {"pk": "zz_draft"}, "post",  (L,    GO,    403,   403,  GO,    403,   404,    404, GO,   404), note="no file: back to report"),
-    Row("projects:report_photo_file",         {"pk": "zz_photo"}, "get",   ZZ_READ),
-    Row("projects:report_photo_thumb",        {"pk": "zz_photo"}, "get",   ZZ_READ),
-    Row("projects:report_correct",            {"pk": "zz_approved"}, "get", (L,   200,   403,   403,  200,   403,   404,    404, 200,  404)),
-    Row("projects:report_correct",            {"pk": "zz_draft"}, "get",   (L,    403,   403,   403,  403,   403,   404,    404, 403,  404), note="drafts are edited, not corrected"),
+    Row("reporting:report_grid",               {},                "get",    (L,    200,   200,   403,  200,   200,   200,    200, 200,  403)),
+    Row("reporting:report_grid",               {},                "get",    (L,    200,   200,   403,  200,   200,   404,    404, 200,  403), data={"unit": "zezhou"}, note="泽州县's grid"),
+    Row("reporting:report_review",             {},                "get",    (L,    200,   403,   403,  403,   200,   403,    403, 200,  403)),
+    Row("reporting:report_office",             {},                "get",    (L,    200,   200,   403,  403,   403,   403,    403, 200,  403)),
+    Row("reporting:report_export",             {},                "get",    (L,    200,   200,   403,  200,   200,   200,    200, 200,  403)),
+    Row("reporting:report_import",             {},                "get",    (L,    200,   403,   403,  200,   403,   200,    200, 200,  403)),
+    Row("reporting:report_import_preview",     BATCH,             "get",    (L,    200,   403,   403,  200,   403,   404,    404, 200,  403)),
+    Row("reporting:report_import_commit",      BATCH,             "get",    ANY_405),
+    Row("reporting:report_import_commit",      BATCH,             "post",   (L,    GO,    403,   403,  GO,    403,   404,    404, GO,   403), note="not ready: back to preview"),
+    Row("reporting:report_detail",             {"pk": "zz_draft"}, "get",   ZZ_READ),
+    Row("reporting:report_photo_upload",       {"pk": "zz_draft"}, "get",   ANY_405),
+    Row("reporting:report_photo_upload",       {"pk": "zz_draft"}, "post",  (L,    GO,    403,   403,  GO,    403,   404,    404, GO,   404), note="no file: back to report"),
+    Row("reporting:report_photo_file",         {"pk": "zz_photo"}, "get",   ZZ_READ),
+    Row("reporting:report_photo_thumb",        {"pk": "zz_photo"}, "get",   ZZ_READ),
+    Row("reporting:report_correct",            {"pk": "zz_approved"}, "get", (L,   200,   403,   403,  200,   403,   404,    404, 200,  404)),
+    Row("reporting:report_correct",            {"pk": "zz_draft"}, "get",   (L,    403,   403,   403,  403,   403,   404,    404, 403,  404), note="drafts are edited, not corrected"),
     # --- API ---
     Row("api:api-root",                       {},                "get",    API_ALL),
     Row("api:project-list",                   {},                "get",    API_ALL),

@@ -33,9 +33,12 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "accounts",
-    "projects",
-    "issues",
     "scheduling",
+    "projects",
+    "reporting",
+    "issues",
+    "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

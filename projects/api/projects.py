@@ -90,8 +90,3 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         filterset, queryset = self._listing
         totals = project_totals(queryset, filterset.plan_year)
         return Response(ProjectTotalsSerializer(totals).data)
-
-
-def register(router):
-    """Add this area's viewsets to the API router."""
-    router.register("projects", ProjectViewSet, basename="project")

@@ -1,13 +1,7 @@
-"""`/api/v1/`: one router, each area registers its viewsets."""
+"""What the projects app adds to the one `/api/v1/` router (`config/api.py`)."""
 
-from rest_framework.routers import DefaultRouter
+from .projects import ProjectViewSet
 
-from . import projects, reports
 
-app_name = "api"
-
-router = DefaultRouter()
-projects.register(router)
-reports.register(router)
-
-urlpatterns = router.urls
+def register(router):
+    router.register("projects", ProjectViewSet, basename="project")

@@ -3,11 +3,15 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import projects.models.report
 import projects.validators
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
+
+
+def report_photo_path(instance, filename):
+    # Was projects.models.report.report_photo_path; the model moved to reporting (see 0004).
+    return f"reports/{instance.report.project_id}/{instance.report.year}{instance.report.month:02d}/{filename}"
 
 
 class Migration(migrations.Migration):
@@ -210,8 +214,8 @@ class Migration(migrations.Migration):
             name='ReportPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=projects.models.report.report_photo_path, verbose_name='现场照片')),
-                ('thumbnail', models.ImageField(blank=True, upload_to=projects.models.report.report_photo_path, verbose_name='缩略图')),
+                ('image', models.ImageField(upload_to=report_photo_path, verbose_name='现场照片')),
+                ('thumbnail', models.ImageField(blank=True, upload_to=report_photo_path, verbose_name='缩略图')),
                 ('caption', models.CharField(blank=True, max_length=200, verbose_name='说明')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='projects.monthlyreport')),

@@ -1,6 +1,5 @@
 from .importing import ImportBatch
 from .project import AnnualPlan, Approval, ApprovalKind, Leader, Project, StageChange
-from .report import MonthlyReport, ReportPhoto, ReportRevision
 
 __all__ = [
     "AnnualPlan",
@@ -8,9 +7,6 @@ __all__ = [
     "ApprovalKind",
     "ImportBatch",
     "Leader",
-    "MonthlyReport",
     "Project",
-    "ReportPhoto",
-    "ReportRevision",
     "StageChange",
 ]

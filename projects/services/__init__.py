@@ -8,6 +8,7 @@ from .projects import (
     approval_save,
     project_create,
     project_update,
+    town_projects_move,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "project_create",
     "project_transition",
     "project_update",
+    "town_projects_move",
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts import audit
@@ -192,3 +193,26 @@ def approval_save(*, actor, approval: Approval) -> Approval:
 @transaction.atomic
 def approval_delete(*, actor, approval: Approval) -> None:
     _delete_part(actor=actor, part=approval)
+
+
+def town_projects_move(*, actor, town) -> None:
+    """区划调整: a town moved to another county takes its projects with it (a project's town always
+    sits under its county, which the scoping rule relies on)."""
+    moved = list(Project.objects.filter(town=town).exclude(county_id=town.parent_id).select_related("county"))
+    if not moved:
+        return
+    # Reporting stays with whoever reported, unless that was the old county: then the new one reports.
+    ids = [p.pk for p in moved]
+    Project.objects.filter(pk__in=ids, reporting_unit_id=F("county_id")).update(
+        reporting_unit_id=town.parent_id
+    )
+    Project.objects.filter(pk__in=ids).update(county_id=town.parent_id)
+    entries = []
+    for p in moved:
+        changes = {"county": [str(p.county), str(town.parent)]}
+        if p.reporting_unit_id == p.county_id:
+            changes["reporting_unit"] = [str(p.county), str(town.parent)]
+        entries.append(
+            audit.Entry(AuditAction.UPDATE, p, changes, message=f"{town.name}区划调整至{town.parent}")
+        )
+    audit.record_many(actor=actor, entries=entries)

@@ -196,3 +196,11 @@ def fast_select(bound_field, css="form-select form-select-sm"):
         mark_safe(" multiple") if multiple else "",
         options,
     )
+
+
+@register.simple_tag(takes_context=True)
+def dossier_section(context, section):
+    """Render a section another app added to the dossier (`projects.dossier`), with its own context."""
+    section_template = context.template.engine.get_template(section["template"])
+    with context.push(section["context"]):
+        return section_template.render(context)

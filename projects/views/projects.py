@@ -21,6 +21,7 @@ from accounts.choices import AREA_KINDS, OrgKind
 
 from .. import permissions
 from ..choices import Stage
+from ..dossier import dossier_sections
 from ..exceptions import ConflictError, TransitionError
 from ..filters import current_year
 from ..forms import AnnualPlanForm, ApprovalForm, ProjectForm, TransitionForm, scoped_organisations
@@ -160,6 +161,7 @@ def project_detail(request, pk):
             "history_more": len(history) > HISTORY_LIMIT,
             "can_edit": can_edit,
             "transitions": allowed_transitions(request.user, project) if can_edit else [],
+            "dossier_sections": dossier_sections(user=request.user, project=project),
         },
     )
 

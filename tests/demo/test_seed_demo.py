@@ -13,19 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from accounts.models import AuditLog, Organisation, User
-from projects.choices import ApprovalStatus, ReportStatus, Stage
-from projects.demo.geography import AREAS
-from projects.models import (
-    AnnualPlan,
-    Approval,
-    Leader,
-    MonthlyReport,
-    Project,
-    ReportRevision,
-    StageChange,
-)
+from demo.geography import AREAS
+from projects.choices import ApprovalStatus, Stage
+from projects.models import AnnualPlan, Approval, Leader, Project, StageChange
 from projects.models.project import FUNDING_FIELDS
 from projects.validators import PROJECT_CODE_RE, validate_credit_code
+from reporting.choices import ReportStatus
+from reporting.models import MonthlyReport, ReportRevision
 
 pytestmark = pytest.mark.django_db
 

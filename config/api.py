@@ -1,0 +1,14 @@
+"""`/api/v1/`: one router; each app registers its viewsets through `<app>/api/urls.py`."""
+
+from rest_framework.routers import DefaultRouter
+
+from projects.api import urls as projects_api
+from reporting.api import urls as reporting_api
+
+app_name = "api"
+
+router = DefaultRouter()
+for app_api in (projects_api, reporting_api):
+    app_api.register(router)
+
+urlpatterns = router.urls

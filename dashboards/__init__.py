@@ -1,0 +1,1 @@
+"""Start pages by role: the home page (`/`) and, later, the city/county/department dashboards."""

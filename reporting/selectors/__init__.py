@@ -1,0 +1,50 @@
+"""Every non-trivial read of monthly progress, already scoped to the user.
+
+`reports`: the report list, figures and series; `pages`: what the grid, review, office and dossier pages show.
+"""
+
+from .pages import (
+    Grid,
+    default_period,
+    dossier_progress,
+    grid_for,
+    office_overview,
+    parse_period,
+    report_history,
+    reporting_units_for_user,
+    submitted_reports,
+    unit_for_user,
+)
+from .reports import (
+    Figures,
+    ReportFilterSet,
+    figures_by_project,
+    figures_for,
+    project_figures,
+    project_monthly_series,
+    report_get_for_user,
+    report_list,
+    reports_for_user,
+)
+
+__all__ = [
+    "Figures",
+    "Grid",
+    "ReportFilterSet",
+    "default_period",
+    "dossier_progress",
+    "figures_by_project",
+    "figures_for",
+    "grid_for",
+    "office_overview",
+    "parse_period",
+    "project_figures",
+    "project_monthly_series",
+    "report_get_for_user",
+    "report_history",
+    "report_list",
+    "reporting_units_for_user",
+    "reports_for_user",
+    "submitted_reports",
+    "unit_for_user",
+]

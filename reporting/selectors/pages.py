@@ -1,0 +1,479 @@
+"""Reads behind the monthly-progress pages: the grid, the review list, the office overview.
+
+Every function runs a fixed number of queries whatever the number of projects (the grid of a
+unit with 500 projects is one page), and reads only what `accounts.scoping` lets the user see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import AuditLog, Organisation
+from accounts.scoping import organisation_scope_q, project_scope_q
+from projects.choices import Stage
+from projects.models import AnnualPlan, Project
+from projects.money import ZERO, as_money
+from projects.selectors.projects import MONEY
+
+from ..choices import EDITABLE_REPORT_STATUSES, ReportStatus
+from ..models import MonthlyReport, ReportPhoto
+from .reports import (
+    next_month,
+    previous_month,
+    project_monthly_series,
+    reporting_projects,
+    since_start_completed,
+    ytd_completed,
+)
+
+# What the grid shows of a report; the timestamps and users are left in the database.
+GRID_REPORT_FIELDS = (
+    "project_id",
+    "year",
+    "month",
+    "invested",
+    "image_progress",
+    "percent_complete",
+    "problems",
+    "explanation",
+    "status",
+    "version",
+    "revision",
+    "return_reason",
+)
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def default_period(today: dt.date | None = None) -> tuple[int, int]:
+    """The month a unit reports by default: the previous calendar month."""
+    today = today or timezone.localdate()
+    return previous_month(today.year, today.month)
+
+
+def due_date(year: int, month: int) -> dt.date:
+    """Reports for (year, month) are due by settings.REPORT_DUE_DAY of the next month."""
+    y, m = next_month(year, month)
+    return dt.date(y, m, min(max(settings.REPORT_DUE_DAY, 1), 28))
+
+
+def parse_period(data, today: dt.date | None = None) -> tuple[int, int]:
+    """(year, month) from query parameters, never in the future; the default period when absent or bad."""
+    today = today or timezone.localdate()
+    default = default_period(today)
+    try:
+        year = int(data.get("year") or default[0])
+        month = int(data.get("month") or default[1])
+    except (TypeError, ValueError):
+        return default
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return default
+    if (year, month) > (today.year, today.month):
+        return default
+    return year, month
+
+
+def period_choices(today: dt.date | None = None, back: int = 24) -> list[tuple[int, int]]:
+    today = today or timezone.localdate()
+    y, m = today.year, today.month
+    result = []
+    for _ in range(back):
+        result.append((y, m))
+        y, m = previous_month(y, m)
+    return result
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def reporting_units_for_user(user):
+    """Units the user may open a grid for: reporting units of projects in its scope, inside its subtree."""
+    unit_ids = Project.objects.filter(project_scope_q(user)).order_by().values("reporting_unit_id")
+    return Organisation.objects.filter(organisation_scope_q(user), pk__in=unit_ids, is_active=True).order_by(
+        "sort_order", "id"
+    )
+
+
+def unit_for_user(user, unit_id) -> Organisation:
+    """The unit a page is about: the given one if the user may see it (404 otherwise), else the user's own."""
+    if unit_id in (None, ""):
+        if user.organisation_id and not user.sees_all_projects:
+            return user.organisation
+        first = reporting_units_for_user(user).first()
+        if first is None:
+            if user.organisation_id:
+                return user.organisation
+            raise Http404("没有可填报的单位。")
+        return first
+    try:
+        pk = int(unit_id)
+    except (TypeError, ValueError):
+        raise Http404("单位不存在。") from None
+    unit = Organisation.objects.filter(organisation_scope_q(user), pk=pk).first()
+    if unit is None:
+        raise Http404("单位不存在。")
+    return unit
+
+
+# --- the grid ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class GridRow:
+    project_id: int
+    code: str
+    name: str
+    stage: str
+    total_investment: Decimal
+    annual_plan: Decimal | None
+    last_month: Decimal | None
+    ytd_before: Decimal
+    since_start_before: Decimal
+    actual_start: dt.date | None
+    report: MonthlyReport | None = None
+    # the user's input when a POST is re-rendered with errors
+    posted: dict | None = None
+    errors: dict = field(default_factory=dict)
+
+    @property
+    def row_errors(self) -> list[str]:
+        """Errors about the row as a whole (not one cell)."""
+        return self.errors.get("__all__", [])
+
+    @property
+    def is_prework(self) -> bool:
+        return self.stage == Stage.PREWORK
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.total_investment - self.since_start_before, ZERO)
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else ""
+
+    @property
+    def editable(self) -> bool:
+        return self.report is None or self.report.status in EDITABLE_REPORT_STATUSES
+
+    @property
+    def version(self):
+        return self.report.version if self.report else ""
+
+    @property
+    def inputs(self) -> dict:
+        """The six input values as the page shows them (posted text after an error)."""
+        if self.posted is not None:
+            return self.posted
+        r = self.report
+        if r is None:
+            return {"actual_start": self.actual_start.isoformat() if self.actual_start else ""}
+        return {
+            "invested": r.invested,
+            "image_progress": r.image_progress,
+            "percent_complete": "" if r.percent_complete is None else r.percent_complete,
+            "problems": r.problems,
+            "explanation": r.explanation,
+            "actual_start": self.actual_start.isoformat() if self.actual_start else "",
+        }
+
+    @property
+    def needs_explanation(self) -> bool:
+        value = self.inputs.get("invested")
+        try:
+            return Decimal(str(value)) > self.remaining if value not in (None, "") else False
+        except ArithmeticError:
+            return False
+
+    @property
+    def invested(self) -> Decimal | None:
+        return self.report.invested if self.report else None
+
+    @property
+    def ytd(self) -> Decimal:
+        return self.ytd_before + (self.invested or ZERO)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        if not self.annual_plan:
+            return None
+        return (self.ytd * 100 / self.annual_plan).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Grid:
+    unit: Organisation
+    year: int
+    month: int
+    rows: list[GridRow]
+
+    @property
+    def totals(self) -> dict:
+        def total(attr):
+            return sum((getattr(r, attr) or ZERO for r in self.rows), ZERO)
+
+        plan = total("annual_plan")
+        ytd = total("ytd")
+        return {
+            "last_month": total("last_month"),
+            "invested": total("invested"),
+            "ytd": ytd,
+            "annual_plan": plan,
+            "completion_rate": (ytd * 100 / plan).quantize(Decimal("0.1")) if plan else None,
+        }
+
+    @property
+    def counts(self) -> dict:
+        result = {"total": len(self.rows), "none": 0}
+        for s in ReportStatus:
+            result[s.value] = 0
+        for r in self.rows:
+            result[r.status or "none"] += 1
+        return result
+
+    @property
+    def any_editable(self) -> bool:
+        return any(r.editable for r in self.rows)
+
+    @property
+    def has_prework(self) -> bool:
+        return any(r.is_prework for r in self.rows)
+
+    def by_project(self) -> dict[int, GridRow]:
+        return {r.project_id: r for r in self.rows}
+
+
+def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
+    """Every project `unit` must report for (year, month), with last month and the totals before it.
+
+    Five queries for any number of projects.
+    """
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")[:1]
+    projects = list(
+        reporting_projects(unit=unit, year=year, month=month)
+        .annotate(grid_annual_plan=Subquery(plan, output_field=MONEY))
+        .order_by("id")
+        .values("id", "code", "name", "stage", "total_investment", "actual_start", "grid_annual_plan")
+    )
+    ids = [p["id"] for p in projects]
+    py, pm = previous_month(year, month)
+    reports = {}
+    last = {}
+    if ids:
+        reports_qs = (
+            MonthlyReport.objects.filter(Q(year=year, month=month) | Q(year=py, month=pm), project_id__in=ids)
+            .only(*GRID_REPORT_FIELDS)
+            .order_by()
+        )
+        for r in reports_qs:
+            if (r.year, r.month) == (year, month):
+                reports[r.project_id] = r
+            else:
+                last[r.project_id] = r.invested
+    ytd = ytd_completed(ids, year, month - 1) if ids and month > 1 else {}
+    since = since_start_completed(ids, py, pm) if ids else {}
+    rows = [
+        GridRow(
+            project_id=p["id"],
+            code=p["code"],
+            name=p["name"],
+            stage=p["stage"],
+            total_investment=p["total_investment"] or ZERO,
+            annual_plan=None if p["grid_annual_plan"] is None else as_money(p["grid_annual_plan"]),
+            last_month=last.get(p["id"]),
+            ytd_before=ytd.get(p["id"]) or ZERO,
+            since_start_before=since.get(p["id"]) or ZERO,
+            actual_start=p["actual_start"],
+            report=reports.get(p["id"]),
+        )
+        for p in projects
+    ]
+    return Grid(unit=unit, year=year, month=month, rows=rows)
+
+
+def report_history(report: MonthlyReport, limit: int = 100):
+    """Every recorded step of one report and its photos, newest first (one query)."""
+    report_type = ContentType.objects.get_for_model(MonthlyReport)
+    photo_type = ContentType.objects.get_for_model(ReportPhoto)
+    photo_ids = [str(p.pk) for p in report.photos.all()]
+    return (
+        AuditLog.objects.filter(
+            Q(content_type=report_type, object_id=str(report.pk))
+            | Q(content_type=photo_type, object_id__in=photo_ids)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+def submitted_reports(*, unit: Organisation, year: int, month: int) -> list[MonthlyReport]:
+    ids = reporting_projects(unit=unit, year=year, month=month).order_by().values("pk")
+    return list(
+        MonthlyReport.objects.filter(project__in=ids, year=year, month=month, status=ReportStatus.SUBMITTED)
+        .select_related("project", "submitted_by")
+        .order_by("project_id")
+    )
+
+
+# --- office overview -----------------------------------------------------------------------
+
+
+class UnitState:
+    NOT_STARTED = "not_started", "未开始", "text-bg-light border"
+    DRAFT = "draft", "草稿", "text-bg-secondary"
+    SUBMITTED = "submitted", "已提交", "text-bg-primary"
+    APPROVED = "approved", "已审核", "text-bg-success"
+    LATE = "late", "逾期", "text-bg-warning"
+    MISSING = "missing", "缺报", "text-bg-danger"
+    ALL = (NOT_STARTED, DRAFT, SUBMITTED, APPROVED, LATE, MISSING)
+
+
+@dataclass
+class UnitProgress:
+    unit: Organisation
+    required: int
+    draft: int = 0
+    submitted: int = 0
+    approved: int = 0
+    returned: int = 0
+    last_submitted_at: dt.datetime | None = None
+    state: tuple = UnitState.NOT_STARTED
+    submitted_late: bool = False
+
+    @property
+    def missing(self) -> int:
+        return self.required - self.draft - self.submitted - self.approved - self.returned
+
+    @property
+    def to_chase(self) -> bool:
+        return self.state in (UnitState.LATE, UnitState.MISSING, UnitState.NOT_STARTED, UnitState.DRAFT)
+
+
+@dataclass
+class OfficeOverview:
+    year: int
+    month: int
+    due: dt.date
+    overdue: bool
+    units: list[UnitProgress]
+
+    @property
+    def state_counts(self) -> list[tuple[tuple, int]]:
+        return [(s, sum(1 for u in self.units if u.state == s)) for s in UnitState.ALL]
+
+    @property
+    def totals(self) -> dict:
+        keys = ("required", "draft", "submitted", "approved", "returned", "missing")
+        return {k: sum(getattr(u, k) for u in self.units) for k in keys}
+
+    @property
+    def to_chase(self) -> list[UnitProgress]:
+        return [u for u in self.units if u.to_chase]
+
+
+def _state(p: UnitProgress, overdue: bool) -> tuple:
+    done = p.submitted + p.approved
+    if p.required and p.approved == p.required:
+        return UnitState.APPROVED
+    if p.required and done == p.required:
+        return UnitState.SUBMITTED
+    started = p.draft + p.returned + done
+    if overdue:
+        return UnitState.LATE if started else UnitState.MISSING
+    return UnitState.DRAFT if started else UnitState.NOT_STARTED
+
+
+def office_overview(*, user, year: int, month: int, today: dt.date | None = None) -> OfficeOverview:
+    """Each reporting unit's state for (year, month) against the due day; three queries."""
+    today = today or timezone.localdate()
+    due = due_date(year, month)
+    overdue = today > due
+    units = {u.pk: u for u in reporting_units_for_user(user)}
+    # A 前期 project that may start this month is offered in the grid but is not owed a report.
+    owed = reporting_projects(unit=None, year=year, month=month).exclude(stage=Stage.PREWORK)
+    required = {
+        row["reporting_unit_id"]: row["n"]
+        for row in owed.filter(project_scope_q(user), reporting_unit_id__in=list(units))
+        .order_by()
+        .values("reporting_unit_id")
+        .annotate(n=Count("pk"))
+    }
+    progress = {pk: UnitProgress(unit=units[pk], required=n) for pk, n in required.items()}
+    rows = (
+        MonthlyReport.objects.filter(
+            year=year,
+            month=month,
+            project__in=owed.filter(reporting_unit_id__in=list(progress)).order_by().values("pk"),
+        )
+        .order_by()
+        .values("project__reporting_unit_id", "status")
+        .annotate(n=Count("pk"), last=Max("submitted_at"))
+    )
+    for row in rows:
+        p = progress.get(row["project__reporting_unit_id"])
+        if p is None:
+            continue
+        setattr(p, row["status"], getattr(p, row["status"]) + row["n"])
+        if row["last"] and (p.last_submitted_at is None or row["last"] > p.last_submitted_at):
+            p.last_submitted_at = row["last"]
+    for p in progress.values():
+        p.state = _state(p, overdue)
+        p.submitted_late = bool(p.last_submitted_at and timezone.localtime(p.last_submitted_at).date() > due)
+    ordered = sorted(progress.values(), key=lambda p: (p.unit.sort_order, p.unit.pk))
+    return OfficeOverview(year=year, month=month, due=due, overdue=overdue, units=ordered)
+
+
+# --- the dossier's progress card -------------------------------------------------------------
+
+DOSSIER_MONTHS = 24
+
+
+def _num(value):
+    return None if value is None else float(value)
+
+
+def dossier_progress(*, project, months: int = DOSSIER_MONTHS) -> dict:
+    """The dossier's month-by-month table and chart (two queries whatever the project's age)."""
+    series = project_monthly_series(project=project, months=0)
+    pks = dict(
+        (
+            ((y, m), pk)
+            for y, m, pk in MonthlyReport.objects.filter(project=project).values_list("year", "month", "pk")
+        )
+    )
+    for row in series:
+        row["pk"] = pks.get((row["year"], row["month"]))
+    shown = list(reversed(series[-months:]))
+    chart = {
+        "labels": [f"{r['year']}-{r['month']:02d}" for r in series[-months:]],
+        "invested": [_num(r["invested"]) for r in series[-months:]],
+        "ytd": [_num(r["ytd"]) for r in series[-months:]],
+        "plan": [_num(r["annual_plan"]) for r in series[-months:]],
+    }
+    year, month = default_period()
+    reported = [r for r in series if r["status"]]
+    latest = reported[-1] if reported else (series[-1] if series else None)
+    return {
+        "project": project,
+        "rows": shown,
+        "has_more": len(series) > months,
+        "all_rows": list(reversed(series)) if len(series) > months else [],
+        "chart": chart,
+        "latest": latest,
+        "since_start": series[-1]["cumulative"] if series else ZERO,
+        "grid_year": year,
+        "grid_month": month,
+        "unit_id": project.reporting_unit_id,
+    }

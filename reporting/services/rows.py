@@ -1,0 +1,232 @@
+"""One row of monthly progress as a user entered it, its errors, and the rules it must pass."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from accounts import audit
+from projects.choices import Stage
+from projects.exceptions import ConflictError
+from projects.models import Project
+from projects.money import CENT, ZERO, as_money
+
+from ..models import MonthlyReport
+
+MAX_AMOUNT = Decimal("999999999999.99")
+# The values a user enters; a save compares these to decide whether a row changed.
+CONTENT_FIELDS = ("invested", "image_progress", "percent_complete", "problems", "explanation")
+
+MSG_OUT_OF_SCOPE = "项目不在您的管辖范围内"
+MSG_APPROVED_LOCKED = "本月进展已审核，已锁定；如需修改请使用“更正”。"
+MSG_SUBMITTED_LOCKED = "本月进展已提交，正在审核，不能修改；如需修改请联系审核人员退回。"
+
+
+@dataclass
+class ReportRow:
+    """One row as a user entered it (grid, Excel upload, API)."""
+
+    project_id: int
+    invested: Decimal | None
+    image_progress: str = ""
+    percent_complete: Decimal | None = None
+    problems: str = ""
+    explanation: str = ""
+    version: int | None = None  # version the user read; None when no report existed yet
+    actual_start: dt.date | None = None  # required when a 前期 project reports its first investment
+
+    @classmethod
+    def from_report(cls, report: MonthlyReport, **changes) -> ReportRow:
+        """The row a report currently holds, with `changes` applied (for PATCH-style edits)."""
+        values = {f: getattr(report, f) for f in CONTENT_FIELDS}
+        values.update(changes)
+        values.setdefault("version", report.version)
+        return cls(project_id=report.project_id, **values)
+
+    def is_blank(self) -> bool:
+        return self.invested is None and not (
+            (self.image_progress or "").strip()
+            or self.percent_complete is not None
+            or (self.problems or "").strip()
+            or (self.explanation or "").strip()
+            or self.actual_start
+        )
+
+
+class ReportRowErrors(ValidationError):
+    """Raised when any row is invalid; nothing is written.
+
+    `row_errors`: project_id → field → Chinese messages ("__all__" for the row as a whole).
+    """
+
+    def __init__(self, row_errors: dict[int, dict[str, list[str]]], labels: dict[int, str] | None = None):
+        self.row_errors = row_errors
+        labels = labels or {}
+        lines = []
+        for project_id, fields in row_errors.items():
+            label = labels.get(project_id) or f"项目 {project_id}"
+            for messages in fields.values():
+                lines.extend(f"{label}：{m}" for m in messages)
+        super().__init__(lines)
+
+
+class ReportConflict(ConflictError):
+    """A row's report was changed by someone else after the user read it; nothing is written."""
+
+    def __init__(self, project_ids: list[int], labels: dict[int, str] | None = None):
+        self.project_ids = sorted(project_ids)
+        labels = labels or {}
+        names = "、".join(labels.get(pid) or str(pid) for pid in self.project_ids[:5])
+        more = f"等{len(self.project_ids)}个项目" if len(self.project_ids) > 5 else ""
+        super().__init__(
+            f"以下项目的本月进展已被他人修改：{names}{more}。请刷新页面后重新填写，您的修改未保存。"
+        )
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def check_period(year: int, month: int) -> str | None:
+    """The Chinese message when `year`/`month` cannot be reported (unknown or in the future)."""
+    try:
+        year, month = int(year), int(month)
+    except (TypeError, ValueError):
+        return "填报年月无效"
+    if not (1 <= month <= 12) or not (2000 <= year <= 2100):
+        return "填报年月无效"
+    today = timezone.localdate()
+    if (year, month) > (today.year, today.month):
+        return "不能填报未来月份"
+    return None
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _to_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        return Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValueError from None
+
+
+def validate_row(
+    row: ReportRow, project: Project, year: int, month: int, completed_before: Decimal
+) -> tuple[dict[str, list[str]], dict]:
+    """`(errors, clean values)` for one row against its project. Pure: no queries."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    clean: dict = {
+        "image_progress": (row.image_progress or "").strip(),
+        "problems": (row.problems or "").strip(),
+        "explanation": (row.explanation or "").strip(),
+    }
+    try:
+        invested = _to_decimal(row.invested)
+    except ValueError:
+        add("invested", "本月完成投资须为数字（万元）")
+        invested = None
+    else:
+        if invested is None:
+            add("invested", "请填写本月完成投资（万元），没有投资请填0")
+        elif not invested.is_finite():
+            add("invested", "本月完成投资须为数字（万元）")
+            invested = None
+        elif invested < 0:
+            add("invested", "本月完成投资不能为负数")
+        elif invested != invested.quantize(CENT):
+            add("invested", "本月完成投资最多保留两位小数（万元）")
+        elif invested > MAX_AMOUNT:
+            add("invested", "本月完成投资数额过大，请核对单位（万元）")
+    clean["invested"] = invested.quantize(CENT) if invested is not None and invested.is_finite() else None
+
+    try:
+        percent = _to_decimal(row.percent_complete)
+    except ValueError:
+        add("percent_complete", "工程形象完成比例须为数字")
+        percent = None
+    if percent is not None and (not percent.is_finite() or percent < 0 or percent > 100):
+        add("percent_complete", "工程形象完成比例应在0到100之间")
+    elif percent is not None and percent != percent.quantize(CENT):
+        add("percent_complete", "工程形象完成比例最多保留两位小数")
+    clean["percent_complete"] = (
+        percent.quantize(CENT) if percent is not None and percent.is_finite() else None
+    )
+
+    if len(clean["explanation"]) > 500:
+        add("explanation", "超出说明不能超过500字")
+
+    # The start month: the project's actual start, or for a 前期 project the date given now.
+    start = project.actual_start
+    clean["start_prework"] = False
+    if project.stage == Stage.RESERVE:
+        add("__all__", "储备项目不填报月度进展，请先转入前期或在建阶段")
+    elif project.stage == Stage.CANCELLED:
+        add("__all__", "项目已终止，不能填报月度进展")
+    elif project.stage == Stage.PREWORK and invested is not None and invested > 0:
+        start = row.actual_start or project.actual_start
+        if not start:
+            add("actual_start", "前期项目首次填报投资即视为开工，请填写实际开工日期")
+        elif start > timezone.localdate():
+            add("actual_start", "实际开工日期不能晚于今天")
+        elif start > month_end(year, month):
+            add("actual_start", f"实际开工日期应在{year}年{month}月或之前")
+        else:
+            clean["start_prework"] = True
+            clean["actual_start"] = start
+    if start and (year, month) < (start.year, start.month):
+        add("__all__", f"项目于{start.year}年{start.month}月开工，不能填报开工前的月份")
+
+    if invested is not None and invested > 0 and not clean["image_progress"]:
+        add("image_progress", "本月有完成投资时须填写形象进度")
+    if invested is not None and invested > 0 and project.total_investment:
+        remaining = project.total_investment - completed_before
+        if invested > remaining and not clean["explanation"]:
+            add(
+                "explanation",
+                f"本月完成投资超过剩余投资（总投资{project.total_investment}万元，"
+                f"已完成{completed_before}万元，剩余{max(remaining, ZERO)}万元），请填写超出说明",
+            )
+    return errors, clean
+
+
+def completed_before(project_ids, year: int, month: int) -> dict[int, Decimal]:
+    """Since-start completed investment before `year`/`month`, per project (current values, one query)."""
+    rows = (
+        MonthlyReport.objects.filter(project_id__in=project_ids)
+        .filter(Q(year__lt=year) | Q(year=year, month__lt=month))
+        .order_by()
+        .values("project_id")
+        .annotate(total=Sum("invested"))
+    )
+    # as_money: SQLite sums come back as 15-digit decimals, and this figure is quoted in messages.
+    return {r["project_id"]: as_money(r["total"]) for r in rows}
+
+
+def content_changed(report: MonthlyReport, clean: dict) -> bool:
+    return any(getattr(report, f) != clean[f] for f in CONTENT_FIELDS)
+
+
+def content_snapshot(report: MonthlyReport) -> dict:
+    return audit.snapshot(
+        report, fields=[*CONTENT_FIELDS, "status", "revision", "correction_reason", "return_reason"]
+    )
