@@ -12,6 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from projects.choices import ApprovalLevel, ApprovalStatus, Industry, KeyLevel, Nature, Stage
+from projects.history import governing_ends
 from projects.models import AnnualPlan, Approval, ApprovalKind, Project, StageChange
 from projects.money import as_money
 from projects.validators import CREDIT_CODE_CHARSET, credit_code_check_char
@@ -533,7 +534,8 @@ def stage_changes(projects: list[Project], metas: list[ProjectMeta], actor_for) 
         previous = ""
         actor = actor_for(project)
         actor_id = actor.pk if actor else None
-        for stage, day in meta.stage_path:
+        ends = governing_ends([(i, aware(day, 10), day) for i, (_stage, day) in enumerate(meta.stage_path)])
+        for i, (stage, day) in enumerate(meta.stage_path):
             reason = project.stage_reason if stage in (Stage.SUSPENDED, Stage.CANCELLED) else ""
             rows.append(
                 row(
@@ -545,6 +547,7 @@ def stage_changes(projects: list[Project], metas: list[ProjectMeta], actor_for) 
                     at=aware(day, 10),
                     reason=reason,
                     effective_date=day,
+                    ended_on=ends[i],
                 )
             )
             previous = stage

@@ -188,6 +188,7 @@ class ReportBuilder:
         if period <= self.current - 2 and rng.random() < CORRECTED_SHARE:
             corrected_at = min(self.now, reviewed + dt.timedelta(days=rng.randint(7, 40)))
             first.invested = as_money(report.invested * Decimal(str(round(rng.uniform(0.7, 1.3), 2))))
+            first.superseded_at = corrected_at
             report.revision = 1
             report.version = 6
             report.correction_reason = rng.choice(CORRECTION_REASONS)
@@ -209,6 +210,9 @@ def _frozen_copy(report, *, revision: int, **approval):
     return row(
         ReportRevision,
         report=report,
+        project_id=report.project_id,
+        year=report.year,
+        month=report.month,
         revision=revision,
         invested=report.invested,
         image_progress=report.image_progress,

@@ -93,6 +93,10 @@ class ReportRevision(models.Model):
     """A frozen copy of a report each time it is approved; corrections add new ones."""
 
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="revisions")
+    # Copied from the report so the figures layer sums revisions without joining reports.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
     revision = models.PositiveSmallIntegerField("版本")
     invested = models.DecimalField("本月完成投资（万元）", max_digits=14, decimal_places=2)
     image_progress = models.TextField("形象进度", blank=True)
@@ -106,6 +110,9 @@ class ReportRevision(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the next approved revision replaced this one (null: still in force). The approved basis
+    # "as of" a moment is the revisions approved by then and not yet superseded then.
+    superseded_at = models.DateTimeField("被更正时间", null=True, blank=True)
 
     class Meta:
         db_table = "projects_reportrevision"
@@ -113,6 +120,7 @@ class ReportRevision(models.Model):
         verbose_name_plural = "月度进展版本"
         ordering = ["report", "revision"]
         constraints = [models.UniqueConstraint(fields=["report", "revision"], name="revision_unique")]
+        indexes = [models.Index(fields=["year", "month", "project"], name="revision_period_project")]
 
     def __str__(self):
         return f"{self.report} 第{self.revision}版"

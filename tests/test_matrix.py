@@ -410,5 +410,5 @@ def test_the_transition_row_really_moves_the_project_for_its_reporter(matrix_wor
     assert response.status_code == 302
     matrix_world.zz_project.refresh_from_db()
     assert matrix_world.zz_project.stage == "suspended"
-    assert matrix_world.zz_project.stage_changes.get().actor == matrix_world["zezhou"]
+    assert matrix_world.zz_project.stage_changes.get(to_stage="suspended").actor == matrix_world["zezhou"]
     assert dt.date.today() >= matrix_world.zz_project.actual_start

@@ -26,7 +26,8 @@ from accounts import audit
 from accounts.choices import AuditAction
 
 from .. import permissions
-from ..choices import ImportKind, ImportStatus, Stage
+from ..choices import ImportKind, ImportStatus
+from ..history import initial_history, stage_history_relink
 from ..models import AnnualPlan, ImportBatch, Project, StageChange
 from .analysis import CHUNK, PLAN_FIELDS, Analysis, analyse
 from .ledger import LABELS
@@ -179,19 +180,13 @@ def _write(actor, batch: ImportBatch, analysis: Analysis) -> dict:
     Project.objects.bulk_create(new_projects, batch_size=CHUNK)
     StageChange.objects.bulk_create(
         [
-            StageChange(
-                project=p,
-                from_stage="",
-                to_stage=p.stage,
-                actor=actor,
-                at=now,
-                reason=f"台账导入：{batch.file_name}"[:500],
-                effective_date=p.actual_start if p.stage == Stage.CONSTRUCTION else None,
-            )
+            row
             for p in new_projects
+            for row in initial_history(p, actor=actor, reason=f"台账导入：{batch.file_name}"[:500], at=now)
         ],
         batch_size=CHUNK,
     )
+    stage_history_relink([p.pk for p in new_projects])
     for p in new_projects:
         entries.append(
             audit.Entry(AuditAction.CREATE, p, audit.diff({}, audit.snapshot(p)), message="台账导入")

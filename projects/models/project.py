@@ -361,12 +361,18 @@ class StageChange(models.Model):
     )
     at = models.DateTimeField("时间", default=timezone.now)
     reason = models.CharField("原因", max_length=500, blank=True)
-    effective_date = models.DateField("日期", null=True, blank=True)
+    # The day the new stage took effect (a start entered late carries its real start date) and
+    # the day another row took over; `projects.history` reads the stage on any day from them.
+    effective_date = models.DateField("生效日期", default=timezone.localdate)
+    ended_on = models.DateField("截止日期", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "阶段变更"
         verbose_name_plural = "阶段变更"
         ordering = ["project", "at", "id"]
+        indexes = [
+            models.Index(fields=["project", "to_stage", "effective_date"], name="stagechange_project_stage"),
+        ]
 
     def __str__(self):
         return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"

@@ -14,6 +14,7 @@ from accounts.choices import AuditAction
 from .. import permissions
 from ..choices import STAGE_ORDER, STAGE_REQUIRED_DATE, Stage
 from ..exceptions import TransitionError
+from ..history import stage_history_relink
 from ..models import Project, StageChange
 from .projects import _check_in_scope
 
@@ -84,16 +85,46 @@ def project_transition(
                 raise TransitionError("跨阶段或退回阶段须填写原因。")
 
     before = audit.snapshot(locked)
+    today = timezone.localdate()
     required = STAGE_REQUIRED_DATE.get(target)
     if required:
         field, label = required
         if effective_date and not getattr(locked, field):
             setattr(locked, field, effective_date)
-        value = getattr(locked, field)
+    # A skip forward still needs the dates of the stages it skips (竣工 needs the start too); a
+    # step back drops the dates of the stages it leaves, so the record never contradicts its stage.
+    steps = []  # (stage, day) rows to record, the skipped stages first
+    if current in STAGE_ORDER and target in STAGE_ORDER:
+        here, there = STAGE_ORDER.index(current), STAGE_ORDER.index(target)
+        if there > here:
+            for stage in STAGE_ORDER[here + 1 : there + 1]:
+                needed = STAGE_REQUIRED_DATE.get(stage)
+                if needed:
+                    value = getattr(locked, needed[0])
+                    if not value:
+                        raise TransitionError(
+                            f"变更为“{target.label}”须填写{needed[1]}"
+                            + (
+                                "。"
+                                if stage == target
+                                else "（跨阶段变更也须有此日期，请先在项目编辑页填写）。"
+                            )
+                        )
+                    if value > today:
+                        raise TransitionError(f"{needed[1]}不能晚于今天。")
+                    if stage != target:
+                        steps.append((stage, value))
+        else:
+            for stage in STAGE_ORDER[there + 1 :]:
+                needed = STAGE_REQUIRED_DATE.get(stage)
+                if needed:
+                    setattr(locked, needed[0], None)
+    elif required:
+        value = getattr(locked, required[0])
         if not value:
-            raise TransitionError(f"变更为“{target.label}”须填写{label}。")
-        if value > timezone.localdate():
-            raise TransitionError(f"{label}不能晚于今天。")
+            raise TransitionError(f"变更为“{target.label}”须填写{required[1]}。")
+        if value > today:
+            raise TransitionError(f"{required[1]}不能晚于今天。")
     if target == Stage.SUSPENDED:
         locked.stage_before_suspension = current
     elif current == Stage.SUSPENDED:
@@ -104,14 +135,28 @@ def project_transition(
     locked.version += 1
     locked.updated_at = timezone.now()
     locked.save()
-    StageChange.objects.create(
-        project=locked,
-        from_stage=current,
-        to_stage=target,
-        actor=actor,
-        reason=reason,
-        effective_date=getattr(locked, required[0]) if required else None,
+    # Entering a stage along the main line takes effect on the stage's own date; resuming after a
+    # suspension or stepping back takes effect today (the past months stay as they were).
+    forward = (
+        current in STAGE_ORDER
+        and target in STAGE_ORDER
+        and STAGE_ORDER.index(target) > STAGE_ORDER.index(current)
     )
+    steps.append((target, getattr(locked, required[0]) if required and forward else today))
+    now = timezone.now()
+    previous = current
+    for i, (stage, day) in enumerate(steps):
+        StageChange.objects.create(
+            project=locked,
+            from_stage=previous,
+            to_stage=stage,
+            actor=actor,
+            at=now + dt.timedelta(microseconds=i),
+            reason=reason if stage == target else f"{reason}（跨阶段补记）",
+            effective_date=day,
+        )
+        previous = stage
+    stage_history_relink([locked.pk])
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,

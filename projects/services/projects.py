@@ -11,6 +11,7 @@ from accounts.scoping import project_scope_q
 
 from .. import permissions
 from ..exceptions import ConflictError
+from ..history import initial_history, stage_history_relink
 from ..models import AnnualPlan, Approval, Project, StageChange
 
 
@@ -87,9 +88,8 @@ def project_create(*, actor, project: Project, annual_plans=(), batch: str = "")
         changes=audit.diff({}, audit.snapshot(project)),
         batch=batch,
     )
-    StageChange.objects.create(
-        project=project, from_stage="", to_stage=project.stage, actor=actor, reason="新建项目"
-    )
+    StageChange.objects.bulk_create(initial_history(project, actor=actor, reason="新建项目", at=now))
+    stage_history_relink([project.pk])
     for plan in annual_plans:
         plan.project = project
         annual_plan_save(actor=actor, plan=plan, batch=batch)

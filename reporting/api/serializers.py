@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ..measures import Basis
 from ..models import MonthlyReport, ReportRevision
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "read_only": True}
@@ -35,8 +36,16 @@ class ReportRevisionSerializer(serializers.ModelSerializer):
 class ReportSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    # 1–N月累计 of the report's project and year (current values of every report; see selectors.reports).
-    ytd_completed = serializers.DecimalField(**MONEY)
+    # 1–N月累计 of the report's project and year, from reporting.measures: on the approved basis
+    # (what is published; `ytd_basis` says so) and on the working basis (every current value).
+    ytd_completed = serializers.DecimalField(**MONEY, help_text="1–N月累计（审核口径：只计审核通过的数据）")
+    ytd_basis = serializers.SerializerMethodField(help_text="ytd_completed 的口径：approved（审核口径）")
+    ytd_completed_working = serializers.DecimalField(
+        **MONEY, help_text="1–N月累计（填报口径：含草稿、待审核的当前填报值）"
+    )
+
+    def get_ytd_basis(self, obj) -> str:
+        return Basis.APPROVED.value
 
     class Meta:
         model = MonthlyReport
@@ -58,6 +67,8 @@ class ReportSerializer(serializers.ModelSerializer):
             "revision",
             "correction_reason",
             "ytd_completed",
+            "ytd_basis",
+            "ytd_completed_working",
             "updated_at",
             "submitted_at",
             "reviewed_at",

@@ -1,6 +1,6 @@
 """Every non-trivial read of monthly progress, already scoped to the user.
 
-`reports`: the report list, figures and series; `pages`: what the grid, review, office and dossier pages show.
+`reports`: the report list and who owes a report (figures: `reporting.measures`); `pages`: what the grid, review, office and dossier pages show.
 """
 
 from .pages import (
@@ -16,30 +16,20 @@ from .pages import (
     unit_for_user,
 )
 from .reports import (
-    Figures,
     ReportFilterSet,
-    figures_by_project,
-    figures_for,
-    project_figures,
-    project_monthly_series,
     report_get_for_user,
     report_list,
     reports_for_user,
 )
 
 __all__ = [
-    "Figures",
     "Grid",
     "ReportFilterSet",
     "default_period",
     "dossier_progress",
-    "figures_by_project",
-    "figures_for",
     "grid_for",
     "office_overview",
     "parse_period",
-    "project_figures",
-    "project_monthly_series",
     "report_get_for_user",
     "report_history",
     "report_list",

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404
@@ -18,21 +17,17 @@ from django.utils import timezone
 
 from accounts.models import AuditLog, Organisation
 from accounts.scoping import organisation_scope_q, project_scope_q
+from projects import periods
 from projects.choices import Stage
 from projects.models import AnnualPlan, Project
 from projects.money import ZERO, as_money
 from projects.selectors.projects import MONEY
 
+from .. import measures
 from ..choices import EDITABLE_REPORT_STATUSES, ReportStatus
+from ..measures import Basis, Figures
 from ..models import MonthlyReport, ReportPhoto
-from .reports import (
-    next_month,
-    previous_month,
-    project_monthly_series,
-    reporting_projects,
-    since_start_completed,
-    ytd_completed,
-)
+from .reports import owing_projects, reporting_projects
 
 # What the grid shows of a report; the timestamps and users are left in the database.
 GRID_REPORT_FIELDS = (
@@ -51,45 +46,12 @@ GRID_REPORT_FIELDS = (
 )
 
 
-# --- periods -------------------------------------------------------------------------------
+# --- periods (re-exported for the views: the arithmetic lives in projects.periods) -------------
 
-
-def default_period(today: dt.date | None = None) -> tuple[int, int]:
-    """The month a unit reports by default: the previous calendar month."""
-    today = today or timezone.localdate()
-    return previous_month(today.year, today.month)
-
-
-def due_date(year: int, month: int) -> dt.date:
-    """Reports for (year, month) are due by settings.REPORT_DUE_DAY of the next month."""
-    y, m = next_month(year, month)
-    return dt.date(y, m, min(max(settings.REPORT_DUE_DAY, 1), 28))
-
-
-def parse_period(data, today: dt.date | None = None) -> tuple[int, int]:
-    """(year, month) from query parameters, never in the future; the default period when absent or bad."""
-    today = today or timezone.localdate()
-    default = default_period(today)
-    try:
-        year = int(data.get("year") or default[0])
-        month = int(data.get("month") or default[1])
-    except (TypeError, ValueError):
-        return default
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return default
-    if (year, month) > (today.year, today.month):
-        return default
-    return year, month
-
-
-def period_choices(today: dt.date | None = None, back: int = 24) -> list[tuple[int, int]]:
-    today = today or timezone.localdate()
-    y, m = today.year, today.month
-    result = []
-    for _ in range(back):
-        result.append((y, m))
-        y, m = previous_month(y, m)
-    return result
+default_period = periods.default_period
+due_date = periods.due_date
+parse_period = periods.parse_period
+period_choices = periods.period_choices
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -204,9 +166,7 @@ class GridRow:
 
     @property
     def completion_rate(self) -> Decimal | None:
-        if not self.annual_plan:
-            return None
-        return (self.ytd * 100 / self.annual_plan).quantize(Decimal("0.1"))
+        return measures.rate(self.ytd, self.annual_plan)
 
 
 @dataclass
@@ -216,20 +176,27 @@ class Grid:
     month: int
     rows: list[GridRow]
 
+    # The unit's figures for the month (every project of the unit, those completed earlier in the
+    # year included, against the year's whole plan): the working line as typed, and the approved
+    # line as the office and the leaders see it. Both from `reporting.measures`.
+    working: Figures | None = None
+    approved: Figures | None = None
+
     @property
     def totals(self) -> dict:
-        def total(attr):
-            return sum((getattr(r, attr) or ZERO for r in self.rows), ZERO)
-
-        plan = total("annual_plan")
-        ytd = total("ytd")
+        """The columns' sums over the rows shown (本月 and 上月 as typed)."""
         return {
-            "last_month": total("last_month"),
-            "invested": total("invested"),
-            "ytd": ytd,
-            "annual_plan": plan,
-            "completion_rate": (ytd * 100 / plan).quantize(Decimal("0.1")) if plan else None,
+            "last_month": sum((r.last_month or ZERO for r in self.rows), ZERO),
+            "invested": sum((r.invested or ZERO for r in self.rows), ZERO),
         }
+
+    @property
+    def working_base(self) -> Decimal:
+        """The unit's working 1–N月 total less this month's saved values of the rows shown: the
+        page adds what is typed in the rows to it (static/js/report_grid.js)."""
+        if self.working is None:
+            return ZERO
+        return self.working.ytd_completed - sum((r.invested or ZERO for r in self.rows), ZERO)
 
     @property
     def counts(self) -> dict:
@@ -265,7 +232,7 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
         .values("id", "code", "name", "stage", "total_investment", "actual_start", "grid_annual_plan")
     )
     ids = [p["id"] for p in projects]
-    py, pm = previous_month(year, month)
+    py, pm = periods.previous_month(year, month)
     reports = {}
     last = {}
     if ids:
@@ -279,8 +246,10 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
                 reports[r.project_id] = r
             else:
                 last[r.project_id] = r.invested
-    ytd = ytd_completed(ids, year, month - 1) if ids and month > 1 else {}
-    since = since_start_completed(ids, py, pm) if ids else {}
+    # The unit types on the working basis: its own current values count in its running totals.
+    working = Basis.WORKING
+    ytd = measures.ytd_completed(ids, year, month - 1, basis=working) if ids and month > 1 else {}
+    since = measures.since_start_completed(ids, py, pm, basis=working) if ids else {}
     rows = [
         GridRow(
             project_id=p["id"],
@@ -297,7 +266,15 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
         )
         for p in projects
     ]
-    return Grid(unit=unit, year=year, month=month, rows=rows)
+    unit_projects = Project.objects.filter(reporting_unit__path__startswith=unit.path)
+    return Grid(
+        unit=unit,
+        year=year,
+        month=month,
+        rows=rows,
+        working=measures.figures(projects=unit_projects, year=year, month=month, basis=Basis.WORKING),
+        approved=measures.figures(projects=unit_projects, year=year, month=month, basis=Basis.APPROVED),
+    )
 
 
 def report_history(report: MonthlyReport, limit: int = 100):
@@ -351,6 +328,7 @@ class UnitProgress:
     last_submitted_at: dt.datetime | None = None
     state: tuple = UnitState.NOT_STARTED
     submitted_late: bool = False
+    figures: Figures | None = None  # approved basis
 
     @property
     def missing(self) -> int:
@@ -368,6 +346,7 @@ class OfficeOverview:
     due: dt.date
     overdue: bool
     units: list[UnitProgress]
+    figures: Figures | None = None  # the whole scope, approved basis
 
     @property
     def state_counts(self) -> list[tuple[tuple, int]]:
@@ -401,8 +380,8 @@ def office_overview(*, user, year: int, month: int, today: dt.date | None = None
     due = due_date(year, month)
     overdue = today > due
     units = {u.pk: u for u in reporting_units_for_user(user)}
-    # A 前期 project that may start this month is offered in the grid but is not owed a report.
-    owed = reporting_projects(unit=None, year=year, month=month).exclude(stage=Stage.PREWORK)
+    # Who owes the month follows the stage history (a 前期 project offered in the grid owes nothing).
+    owed = owing_projects(year=year, month=month)
     required = {
         row["reporting_unit_id"]: row["n"]
         for row in owed.filter(project_scope_q(user), reporting_unit_id__in=list(units))
@@ -432,7 +411,16 @@ def office_overview(*, user, year: int, month: int, today: dt.date | None = None
         p.state = _state(p, overdue)
         p.submitted_late = bool(p.last_submitted_at and timezone.localtime(p.last_submitted_at).date() > due)
     ordered = sorted(progress.values(), key=lambda p: (p.unit.sort_order, p.unit.pk))
-    return OfficeOverview(year=year, month=month, due=due, overdue=overdue, units=ordered)
+    # Each unit's figures on the approved basis, for the projects whose reporting unit lies in its
+    # subtree (what its grid's approved line shows), and the whole scope's.
+    scoped = Project.objects.filter(project_scope_q(user))
+    by_unit = measures.figures_by_subtree(
+        units=[p.unit for p in ordered], projects=scoped, year=year, month=month, basis=Basis.APPROVED
+    )
+    for p in ordered:
+        p.figures = by_unit[p.unit.pk]
+    total = measures.figures(projects=scoped, year=year, month=month, basis=Basis.APPROVED)
+    return OfficeOverview(year=year, month=month, due=due, overdue=overdue, units=ordered, figures=total)
 
 
 # --- the dossier's progress card -------------------------------------------------------------
@@ -446,15 +434,9 @@ def _num(value):
 
 def dossier_progress(*, project, months: int = DOSSIER_MONTHS) -> dict:
     """The dossier's month-by-month table and chart (two queries whatever the project's age)."""
-    series = project_monthly_series(project=project, months=0)
-    pks = dict(
-        (
-            ((y, m), pk)
-            for y, m, pk in MonthlyReport.objects.filter(project=project).values_list("year", "month", "pk")
-        )
-    )
+    series = measures.project_series(project=project, basis=Basis.APPROVED, months=0)
     for row in series:
-        row["pk"] = pks.get((row["year"], row["month"]))
+        row["pk"] = row["report_id"]
     shown = list(reversed(series[-months:]))
     chart = {
         "labels": [f"{r['year']}-{r['month']:02d}" for r in series[-months:]],

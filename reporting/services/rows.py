@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -16,6 +15,7 @@ from projects.choices import Stage
 from projects.exceptions import ConflictError
 from projects.models import Project
 from projects.money import CENT, ZERO, as_money
+from projects.periods import month_end
 
 from ..models import MonthlyReport
 
@@ -90,10 +90,6 @@ class ReportConflict(ConflictError):
 
 
 # --- periods ---------------------------------------------------------------------------------
-
-
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def check_period(year: int, month: int) -> str | None:

@@ -13,6 +13,7 @@ from accounts import audit
 from accounts.choices import AuditAction
 from accounts.scoping import project_scope_q
 from projects.choices import Stage
+from projects.history import owes_report_q
 from projects.models import Project
 from projects.money import ZERO
 from projects.services.lifecycle import project_transition
@@ -37,6 +38,13 @@ from .workflow import submit_reports
 
 
 @transaction.atomic
+def not_owed_message(project: Project, year: int, month: int) -> str:
+    return (
+        f"{project.name}在{year}年{month}月不处于在建阶段（以阶段变更记录为准，当前为“{project.get_stage_display()}”），"
+        "不需要也不能填报该月进展。如阶段记录有误，请联系专班办公室更正。"
+    )
+
+
 def reports_save(
     *, actor, year: int, month: int, rows: list[ReportRow], submit: bool = False, batch: str = ""
 ) -> list[MonthlyReport]:
@@ -89,6 +97,12 @@ def reports_save(
         raise ReportConflict(stale, labels)
 
     before = completed_before(list(projects), year, month)
+    # Who owes the month follows the stage history (DOMAIN §3); a 前期 project may still start in it.
+    owing = set(
+        Project.objects.filter(pk__in=list(projects))
+        .filter(owes_report_q(year, month))
+        .values_list("pk", flat=True)
+    )
     to_create: list[MonthlyReport] = []
     to_update: list[MonthlyReport] = []
     to_start: list[tuple[Project, dt.date]] = []
@@ -104,6 +118,17 @@ def reports_save(
         if report is None and row.is_blank():
             continue
         errors, clean = validate_row(row, project, year, month, before.get(project.pk, ZERO))
+        if not errors and project.pk not in owing and not clean["start_prework"] and report is None:
+            if project.stage == Stage.PREWORK:
+                # A 前期 row offered in the grid and left at zero: it has not started, nothing to keep.
+                continue
+        if (
+            not errors
+            and project.pk not in owing
+            and not clean["start_prework"]
+            and (report is None or content_changed(report, clean))
+        ):
+            errors = {"__all__": [not_owed_message(project, year, month)]}
         if report is not None and report.status not in EDITABLE_REPORT_STATUSES:
             # Submitted and approved reports may be sent back as they are (a whole grid is posted);
             # any change is refused.

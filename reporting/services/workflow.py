@@ -160,10 +160,17 @@ def reports_approve(*, actor, report_ids: list[int]) -> int:
     if not todo:
         return 0
     now = timezone.now()
+    # The revision in force until now (if any) gives way to the one approved now.
+    ReportRevision.objects.filter(report_id__in=[r.pk for r in todo], superseded_at__isnull=True).update(
+        superseded_at=now
+    )
     ReportRevision.objects.bulk_create(
         [
             ReportRevision(
                 report_id=r.pk,
+                project_id=r.project_id,
+                year=r.year,
+                month=r.month,
                 revision=r.revision,
                 invested=r.invested,
                 image_progress=r.image_progress,

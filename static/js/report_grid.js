@@ -39,8 +39,13 @@
     return sign + s;
   }
   function rate(ytd, plan) {
+    // 完成率 as reporting/measures.py rounds it: percent, ROUND_HALF_UP to one decimal, computed in
+    // exact integers (cents) so a tie such as 18.07 / 556.00 = 3.25% shows 3.3% here as on the server.
     if (!plan) return "—";
-    return (Math.round((ytd * 1000) / plan) / 10).toFixed(1) + "%";
+    var n = BigInt(ytd) * 1000n;
+    var d = BigInt(plan);
+    var tenths = (2n * n + d) / (2n * d);
+    return String(tenths / 10n) + "." + String(tenths % 10n) + "%";
   }
   function input(row, col) {
     return row.querySelector('[data-col="' + col + '"]');
@@ -114,16 +119,18 @@
   }
 
   function totals() {
-    var invested = 0, ytd = 0;
+    // The working line: the unit's saved 1–N月 total without this month's rows, plus what is typed.
+    var invested = 0;
     rows.forEach(function (row) {
       var el = input(row, "invested");
       var c = el ? cents(el.value) : cents(row.children[2].textContent);
       if (c && !Number.isNaN(c)) invested += c;
-      ytd += cents(row.querySelector(".ytd").textContent) || 0;
     });
+    var totalYtd = document.getElementById("total-ytd");
+    var ytd = (cents(totalYtd.dataset.base) || 0) + invested;
     var plan = cents(document.getElementById("total-plan").dataset.plan) || 0;
     document.getElementById("total-invested").textContent = money(invested);
-    document.getElementById("total-ytd").textContent = money(ytd);
+    totalYtd.textContent = money(ytd);
     document.getElementById("total-rate").textContent = rate(ytd, plan);
   }
 

@@ -53,7 +53,9 @@ def test_list_shows_fields_and_ytd(client_for, june):
     assert item["image_progress"] == "主体施工"
     assert item["status"] == "draft" and item["status_display"] == "草稿"
     assert item["version"] == 1
-    assert item["ytd_completed"] == "200.00"  # May 80 + June 120
+    assert item["ytd_completed_working"] == "200.00"  # May 80 + June 120 as typed
+    assert item["ytd_basis"] == "approved"
+    assert item["ytd_completed"] == "80.00"  # only the approved May counts
 
 
 def test_list_filters(client_for, world, june):
@@ -159,7 +161,7 @@ def test_patch_with_the_current_version(client_for, june):
     body = response.json()
     assert (body["invested"], body["problems"], body["version"]) == ("130.00", "钢材到货延迟", 2)
     assert body["image_progress"] == "主体施工"  # untouched fields keep their values
-    assert body["ytd_completed"] == "210.00"
+    assert body["ytd_completed_working"] == "210.00"
 
 
 def test_patch_with_a_stale_version_is_409_and_nothing_is_overwritten(client_for, june):
@@ -272,4 +274,4 @@ def test_list_query_count_does_not_depend_on_page_size(client_for, world):
 
     assert count(5) == count(50)
     body = client.get(URL, {"page_size": 60, "month": 6}).json()
-    assert {r["ytd_completed"] for r in body["results"]} == {"31.00"}  # 15 + 16
+    assert {r["ytd_completed_working"] for r in body["results"]} == {"31.00"}  # 15 + 16

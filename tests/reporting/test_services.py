@@ -357,7 +357,9 @@ def test_prework_start_in_a_later_month_than_reported_is_refused(world, prework)
 
 
 def test_prework_zero_report_does_not_start_the_project(world, prework):
-    reports_save(actor=world["zezhou"], year=2025, month=6, rows=[row(prework, 0)])
+    # A 前期 project does not owe June: its zero row is not kept (and does not start it).
+    assert reports_save(actor=world["zezhou"], year=2025, month=6, rows=[row(prework, 0)]) == []
+    assert not MonthlyReport.objects.filter(project=prework).exists()
     prework.refresh_from_db()
     assert prework.stage == Stage.PREWORK
     assert not StageChange.objects.filter(project=prework, to_stage=Stage.CONSTRUCTION).exists()

@@ -548,7 +548,9 @@ def test_dossier_shows_the_monthly_table_and_chart_data(world, client_for):
     client = client_for("zezhou")
     page = content(client.get(reverse("projects:project_detail", args=[world.zz_project.pk])))
     assert 'id="report-chart-data"' in page and "echarts.min.js" in page
-    assert "2025年6月" in page and "250.00" in page  # 1–6月累计
+    # The dossier is on the approved basis: June's draft is shown as pending and does not count.
+    assert "2025年6月" in page and "100.00" in page  # 1–6月累计: the approved May only
+    assert "150.00" in page and "待审核，不计入" in page
     assert "1,200.00" in page
 
 
@@ -563,11 +565,11 @@ def test_dossier_card_query_count_is_constant(world, client_for):
     def render_card():
         return tpl.render(Context({"sections": dossier_sections(user=user, project=world.zz_project)}))
 
-    enter(world, world.zz_project, 2025, 4, 10)
+    enter(world, world.zz_project, 2025, 4, 10, approve=True)
     with CaptureQueriesContext(connection) as few:
         render_card()
     for m in (5, 6):
-        enter(world, world.zz_project, 2025, m, 10)
+        enter(world, world.zz_project, 2025, m, 10, approve=True)
     with CaptureQueriesContext(connection) as many:
         html = render_card()
     assert len(many) == len(few)
@@ -585,6 +587,13 @@ def _bulk_unit(world, n):
     projects = Project.objects.bulk_create(
         [Project(**{**fields, "name": f"泽州县性能测试项目{i:04d}"}) for i in range(n)]
     )
+    from projects.history import initial_history, stage_history_relink
+    from projects.models import StageChange
+
+    StageChange.objects.bulk_create(
+        [r for p in projects for r in initial_history(p, actor=None, reason="测试数据")]
+    )
+    stage_history_relink([p.pk for p in projects])
     AnnualPlan.objects.bulk_create(
         [AnnualPlan(project=p, year=2025, planned_investment=Decimal("1200")) for p in projects]
     )
@@ -704,11 +713,19 @@ def test_dossier_shows_the_last_24_months_and_offers_all(world, client_for):
     import datetime as dt
 
     old = ProjectFactory(name="泽州县老项目", county=world.zezhou, actual_start=dt.date(2023, 1, 10))
-    MonthlyReport.objects.bulk_create(
+    reports = MonthlyReport.objects.bulk_create(
         [
-            MonthlyReport(project=old, year=y, month=m, invested=Decimal("1.00"))
+            MonthlyReport(
+                project=old, year=y, month=m, invested=Decimal("1.00"), status=ReportStatus.APPROVED
+            )
             for y in (2023, 2024)
             for m in range(1, 13)
+        ]
+    )
+    ReportRevision.objects.bulk_create(
+        [
+            ReportRevision(report=r, project=old, year=r.year, month=r.month, revision=0, invested=r.invested)
+            for r in reports
         ]
     )
     page = content(client_for("zezhou").get(reverse("projects:project_detail", args=[old.pk])))

@@ -1,0 +1,494 @@
+"""The one figures layer (DOMAIN §3–4): every derived figure of monthly progress is computed here.
+
+完成率, 1–N月累计, 开工累计, 时间进度 and the gap to it, 环比, 同比 — for one project, for any set of
+projects, grouped by any project field (county, department, reporting unit, key level, industry,
+a flag) — read from this module by the grid, its totals, the dossier, the office page, the home
+page, the report API and the Excel exports. Nothing else divides, sums reports or rounds a rate.
+
+Which values count is the *basis*:
+- `Basis.APPROVED` (审核口径): the latest approved revision of each report. Drafts, submitted and
+  returned values never count; an approved value stays until its correction is approved. With
+  `as_of` (an aware datetime) the figures are those that were approved at that moment, so a
+  published month can be reproduced later. Everything published or compared across units uses it.
+- `Basis.WORKING` (填报口径): every report's current value, whatever its status. Only a unit's own
+  grid shows it, labelled so, while the unit is typing. It has no `as_of`.
+
+Rounding, one rule everywhere: money is `Decimal` in 万元 with two places (ROUND_HALF_UP);
+percentages are ROUND_HALF_UP to one decimal; the gap to 时间进度 in percentage points is computed
+from unrounded values in a single division, (ytd·1200 − N·100·plan) / (12·plan), then rounded once.
+A rate whose base is zero (no annual plan, nothing last year) is None, shown as "—".
+
+Query counts never depend on the number of projects: a set's figures take two queries, a grouped
+set's figures two, a month-by-month series two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import AnnualPlan, Project
+from projects.money import ZERO, as_money
+from projects.periods import next_month, previous_month
+
+from .models import MonthlyReport, ReportRevision
+
+ONE_DP = Decimal("0.1")
+MONEY = models.DecimalField(max_digits=16, decimal_places=2)
+
+
+class Basis(models.TextChoices):
+    APPROVED = "approved", _("审核口径")
+    WORKING = "working", _("填报口径")
+
+
+def parse_basis(value, default: str = Basis.APPROVED) -> Basis:
+    """A `basis` query parameter; anything unknown is the default."""
+    try:
+        return Basis(value or default)
+    except ValueError:
+        return Basis(default)
+
+
+# --- rounding -------------------------------------------------------------------------------
+
+
+def round_rate(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+
+
+def rate(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """`numerator / denominator` in percent, one decimal (ROUND_HALF_UP); None when the base is zero."""
+    if numerator is None or not denominator:
+        return None
+    return round_rate(Decimal(numerator) * 100 / Decimal(denominator))
+
+
+def growth(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    """Growth of `current` over `previous` in percent, one decimal; None when `previous` is zero."""
+    if current is None or not previous:
+        return None
+    return round_rate((Decimal(current) - Decimal(previous)) * 100 / Decimal(previous))
+
+
+def time_progress(month: int) -> Decimal:
+    """时间进度 after month N: N/12 in percent, one decimal."""
+    return round_rate(Decimal(month) * 100 / 12)
+
+
+def gap_to_time_progress(ytd: Decimal | None, plan: Decimal | None, month: int) -> Decimal | None:
+    """超(+)/低于(−)时间进度 in percentage points: (ytd·1200 − N·100·plan) / (12·plan), rounded once."""
+    if ytd is None or not plan:
+        return None
+    ytd, plan = Decimal(ytd), Decimal(plan)
+    return round_rate((ytd * 1200 - Decimal(month) * 100 * plan) / (12 * plan))
+
+
+# --- which values count ---------------------------------------------------------------------
+
+
+def counted_values(*, basis: str = Basis.APPROVED, as_of: dt.datetime | None = None) -> QuerySet:
+    """The report values that count on `basis`: rows with `project_id`, `year`, `month`, `invested`.
+
+    Approved: the revision in force (approved at or before `as_of`, not yet superseded then).
+    Working: every report's current value.
+    """
+    if Basis(basis) == Basis.WORKING:
+        return MonthlyReport.objects.all()
+    qs = ReportRevision.objects.all()
+    if as_of is None:
+        return qs.filter(superseded_at__isnull=True)
+    return qs.filter(approved_at__lte=as_of).filter(
+        Q(superseded_at__isnull=True) | Q(superseded_at__gt=as_of)
+    )
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sums:
+    """The raw money behind a set's figures for one month (万元); sums of sets add up."""
+
+    annual_plan: Decimal = ZERO
+    ytd_completed: Decimal = ZERO
+    month_invested: Decimal = ZERO
+    prev_month_invested: Decimal = ZERO
+    last_year_ytd: Decimal = ZERO
+
+    def __add__(self, other: Sums) -> Sums:
+        return Sums(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The bulletin measures of a set of projects for one month (DOMAIN §4). Money in 万元."""
+
+    year: int
+    month: int
+    basis: str
+    as_of: dt.datetime | None
+    annual_plan: Decimal
+    ytd_completed: Decimal
+    completion_rate: Decimal | None  # 完成率 % of the annual plan
+    time_progress: Decimal  # 时间进度 N/12 %
+    vs_time_progress_pp: Decimal | None  # 超(+)/低于(−)时间进度，百分点
+    month_invested: Decimal
+    prev_month_invested: Decimal
+    mom_rate: Decimal | None  # 环比 %
+    last_year_ytd: Decimal
+    yoy_rate: Decimal | None  # 同比 %
+
+    @property
+    def ahead_of_time(self) -> bool | None:
+        return None if self.vs_time_progress_pp is None else self.vs_time_progress_pp >= 0
+
+    @property
+    def basis_label(self) -> str:
+        return str(Basis(self.basis).label)
+
+    @classmethod
+    def from_sums(
+        cls, sums: Sums, *, year: int, month: int, basis: str, as_of: dt.datetime | None = None
+    ) -> Figures:
+        return cls(
+            year=year,
+            month=month,
+            basis=str(Basis(basis).value),
+            as_of=as_of,
+            annual_plan=sums.annual_plan,
+            ytd_completed=sums.ytd_completed,
+            completion_rate=rate(sums.ytd_completed, sums.annual_plan),
+            time_progress=time_progress(month),
+            vs_time_progress_pp=gap_to_time_progress(sums.ytd_completed, sums.annual_plan, month),
+            month_invested=sums.month_invested,
+            prev_month_invested=sums.prev_month_invested,
+            mom_rate=growth(sums.month_invested, sums.prev_month_invested),
+            last_year_ytd=sums.last_year_ytd,
+            yoy_rate=growth(sums.ytd_completed, sums.last_year_ytd),
+        )
+
+    def as_dict(self) -> dict:
+        """JSON-ready (money and rates as strings, as the API shows every Decimal)."""
+        result = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Decimal):
+                value = str(value)
+            elif isinstance(value, dt.datetime):
+                value = value.isoformat()
+            result[f.name] = value
+        result["basis_label"] = self.basis_label
+        return result
+
+
+def _money_sum(field: str, condition: Q | None = None):
+    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=MONEY)
+
+
+def _value_sums(year: int, month: int) -> dict:
+    """The conditional sums of one month's figures over counted values."""
+    py, pm = previous_month(year, month)
+    return {
+        "ytd_completed": _money_sum("invested", Q(year=year, month__lte=month)),
+        "month_invested": _money_sum("invested", Q(year=year, month=month)),
+        "prev_month_invested": _money_sum("invested", Q(year=py, month=pm)),
+        "last_year_ytd": _money_sum("invested", Q(year=year - 1, month__lte=month)),
+    }
+
+
+def _ids(projects) -> QuerySet | list:
+    if isinstance(projects, QuerySet):
+        return projects.order_by().values("pk")
+    return list(projects)
+
+
+def _group_path(by: str) -> str:
+    return "project_id" if by in ("id", "pk") else f"project__{by}"
+
+
+def sums_by(
+    *,
+    projects,
+    by: str,
+    year: int,
+    month: int,
+    basis: str = Basis.APPROVED,
+    as_of: dt.datetime | None = None,
+) -> dict:
+    """`Sums` per value of the project field `by` ("county", "department", "reporting_unit",
+    "key_level", "industry", "is_industrial", "id" …) for the projects in `projects` (a queryset
+    or ids). Two queries. Groups with neither plan nor reports are absent."""
+    ids = _ids(projects)
+    path = _group_path(by)
+    py, _pm = previous_month(year, month)
+    plans = (
+        AnnualPlan.objects.filter(project__in=ids, year=year)
+        .order_by()
+        .values(path)
+        .annotate(total=_money_sum("planned_investment"))
+    )
+    result: dict = {row[path]: Sums(annual_plan=as_money(row["total"])) for row in plans}
+    values = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(project__in=ids, year__in={year, year - 1, py})
+        .order_by()
+        .values(path)
+        .annotate(**_value_sums(year, month))
+    )
+    for row in values:
+        key = row.pop(path)
+        money = {k: as_money(v) for k, v in row.items()}
+        result[key] = replace(result.get(key, Sums()), **money)
+    return result
+
+
+def figures_by(
+    *,
+    projects,
+    by: str,
+    year: int,
+    month: int,
+    basis: str = Basis.APPROVED,
+    as_of: dt.datetime | None = None,
+    keys: Iterable | None = None,
+) -> dict:
+    """`Figures` per value of `by` (see `sums_by`); every key in `keys` is present (zero if idle)."""
+    sums = sums_by(projects=projects, by=by, year=year, month=month, basis=basis, as_of=as_of)
+    wanted = list(keys) if keys is not None else list(sums)
+    return {
+        key: Figures.from_sums(sums.get(key, Sums()), year=year, month=month, basis=basis, as_of=as_of)
+        for key in wanted
+    }
+
+
+def figures_by_project(
+    *, project_ids, year: int, month: int, basis: str = Basis.APPROVED, as_of: dt.datetime | None = None
+) -> dict[int, Figures]:
+    """The figures of many projects at once (grids, rankings): two queries whatever their number."""
+    ids = list(project_ids)
+    return figures_by(projects=ids, by="id", year=year, month=month, basis=basis, as_of=as_of, keys=ids)
+
+
+def set_sums(
+    *, projects, year: int, month: int, basis: str = Basis.APPROVED, as_of: dt.datetime | None = None
+) -> Sums:
+    ids = _ids(projects)
+    plan = AnnualPlan.objects.filter(project__in=ids, year=year).aggregate(
+        total=_money_sum("planned_investment")
+    )["total"]
+    py, _pm = previous_month(year, month)
+    values = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(project__in=ids, year__in={year, year - 1, py})
+        .order_by()
+        .aggregate(**_value_sums(year, month))
+    )
+    return Sums(annual_plan=as_money(plan), **{k: as_money(v) for k, v in values.items()})
+
+
+def figures(
+    *, projects, year: int, month: int, basis: str = Basis.APPROVED, as_of: dt.datetime | None = None
+) -> Figures:
+    """The figures of any project set (city, county, department, key list, a unit): two queries."""
+    sums = set_sums(projects=projects, year=year, month=month, basis=basis, as_of=as_of)
+    return Figures.from_sums(sums, year=year, month=month, basis=basis, as_of=as_of)
+
+
+def project_figures(
+    *, project, year: int, month: int, basis: str = Basis.APPROVED, as_of: dt.datetime | None = None
+) -> Figures:
+    return figures(projects=[project.pk], year=year, month=month, basis=basis, as_of=as_of)
+
+
+def figures_by_subtree(
+    *,
+    units,
+    projects,
+    year: int,
+    month: int,
+    basis: str = Basis.APPROVED,
+    as_of: dt.datetime | None = None,
+) -> dict[int, Figures]:
+    """Per organisation in `units`: the figures of the projects whose reporting unit lies in its
+    subtree (a county includes its towns), as each unit's grid shows them. Two queries."""
+    units = list(units)
+    exact = sums_by(projects=projects, by="reporting_unit", year=year, month=month, basis=basis, as_of=as_of)
+    from accounts.models import Organisation
+
+    paths = dict(Organisation.objects.filter(pk__in=list(exact)).values_list("pk", "path"))
+    result = {}
+    for unit in units:
+        total = Sums()
+        for unit_id, sums in exact.items():
+            if paths.get(unit_id, "").startswith(unit.path):
+                total += sums
+        result[unit.pk] = Figures.from_sums(total, year=year, month=month, basis=basis, as_of=as_of)
+    return result
+
+
+def monthly_series(
+    *, projects, year: int, until_month: int = 12, basis: str = Basis.APPROVED, as_of=None
+) -> list[Figures]:
+    """Month by month (1…until_month) figures of a project set for a chart: two queries."""
+    ids = _ids(projects)
+    plan = as_money(
+        AnnualPlan.objects.filter(project__in=ids, year=year).aggregate(
+            total=_money_sum("planned_investment")
+        )["total"]
+    )
+    per_month = {
+        (row["year"], row["month"]): as_money(row["total"])
+        for row in counted_values(basis=basis, as_of=as_of)
+        .filter(project__in=ids, year__in={year, year - 1})
+        .order_by()
+        .values("year", "month")
+        .annotate(total=_money_sum("invested"))
+    }
+    series = []
+    ytd = last_ytd = ZERO
+    for m in range(1, until_month + 1):
+        ytd += per_month.get((year, m), ZERO)
+        last_ytd += per_month.get((year - 1, m), ZERO)
+        py, pm = previous_month(year, m)
+        sums = Sums(
+            annual_plan=plan,
+            ytd_completed=ytd,
+            month_invested=per_month.get((year, m), ZERO),
+            prev_month_invested=per_month.get((py, pm), ZERO),
+            last_year_ytd=last_ytd,
+        )
+        series.append(Figures.from_sums(sums, year=year, month=m, basis=basis, as_of=as_of))
+    return series
+
+
+# --- per-project running totals -------------------------------------------------------------
+
+
+def ytd_completed(
+    project_ids, year: int, month: int, *, basis: str = Basis.APPROVED, as_of=None
+) -> dict[int, Decimal]:
+    """1–N月累计 of each project (every project asked for; zero if none). One query."""
+    ids = list(project_ids)
+    rows = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(project_id__in=ids, year=year, month__lte=month)
+        .order_by()
+        .values("project_id")
+        .annotate(total=_money_sum("invested"))
+    )
+    sums = {r["project_id"]: as_money(r["total"]) for r in rows}
+    return {pid: sums.get(pid, ZERO) for pid in ids}
+
+
+def since_start_completed(
+    project_ids, year: int, month: int, *, basis: str = Basis.APPROVED, as_of=None
+) -> dict[int, Decimal]:
+    """开工累计 of each project: everything counted up to and including `year`/`month`. One query."""
+    ids = list(project_ids)
+    rows = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(project_id__in=ids)
+        .filter(Q(year__lt=year) | Q(year=year, month__lte=month))
+        .order_by()
+        .values("project_id")
+        .annotate(total=_money_sum("invested"))
+    )
+    sums = {r["project_id"]: as_money(r["total"]) for r in rows}
+    return {pid: sums.get(pid, ZERO) for pid in ids}
+
+
+def annotate_ytd_completed(queryset, *, basis: str = Basis.APPROVED, name: str = "ytd_completed"):
+    """Annotate each report of `queryset` with its project's 1–N月累计 on `basis`, in the same query."""
+    ytd = (
+        counted_values(basis=basis)
+        .filter(project=OuterRef("project"), year=OuterRef("year"), month__lte=OuterRef("month"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("invested"))
+        .values("total")
+    )
+    return queryset.annotate(
+        **{name: Coalesce(Subquery(ytd, output_field=MONEY), Value(ZERO), output_field=MONEY)}
+    )
+
+
+def approved_values(report_ids) -> dict[int, Decimal]:
+    """The approved value in force of each report (absent: never approved). One query."""
+    return dict(
+        ReportRevision.objects.filter(report_id__in=list(report_ids), superseded_at__isnull=True).values_list(
+            "report_id", "invested"
+        )
+    )
+
+
+def project_series(
+    *,
+    project: Project,
+    basis: str = Basis.APPROVED,
+    months: int = 60,
+    until: tuple[int, int] | None = None,
+    today: dt.date | None = None,
+) -> list[dict]:
+    """Month by month from the project's start (or first report) to `until` (default: this month),
+    the last `months` of them, oldest first: what the dossier table and chart show.
+
+    Each row: year, month, invested (on `basis`; None when nothing counts), ytd, cumulative,
+    annual_plan, completion_rate, and the current report's status, revision, working value and id
+    (so a page can say a correction is pending). Three queries.
+    """
+    from django.utils import timezone
+
+    current = {
+        (r.year, r.month): r
+        for r in MonthlyReport.objects.filter(project=project).only(
+            "id", "year", "month", "invested", "status", "revision"
+        )
+    }
+    counted = {
+        (r["year"], r["month"]): r["invested"]
+        for r in counted_values(basis=basis).filter(project=project).values("year", "month", "invested")
+    }
+    plans = dict(AnnualPlan.objects.filter(project=project).values_list("year", "planned_investment"))
+    today = today or timezone.localdate()
+    end = until or (today.year, today.month)
+    starts = list(current) + list(counted)
+    if project.actual_start:
+        starts.append((project.actual_start.year, project.actual_start.month))
+    if not starts:
+        return []
+    y, m = min(starts)
+    series = []
+    cumulative = ytd = ZERO
+    while (y, m) <= end:
+        if m == 1:
+            ytd = ZERO
+        invested = counted.get((y, m))
+        cumulative += invested or ZERO
+        ytd += invested or ZERO
+        report = current.get((y, m))
+        plan = plans.get(y)
+        series.append(
+            {
+                "year": y,
+                "month": m,
+                "invested": invested,
+                "ytd": ytd,
+                "cumulative": cumulative,
+                "annual_plan": plan,
+                "completion_rate": rate(ytd, plan),
+                "report_id": report.pk if report else None,
+                "status": report.status if report else None,
+                "revision": report.revision if report else None,
+                "working_invested": report.invested if report else None,
+            }
+        )
+        y, m = next_month(y, m)
+    return series[-months:] if months else series
