@@ -1,5 +1,6 @@
 """Every non-trivial read of project data, already scoped to the user."""
 
+from .choices import form_choices_load
 from .projects import (
     ProjectTotals,
     approval_kinds,
@@ -13,6 +14,7 @@ from .projects import (
 __all__ = [
     "ProjectTotals",
     "approval_kinds",
+    "form_choices_load",
     "home_summary",
     "project_get_for_user",
     "project_list",

@@ -26,7 +26,13 @@ from ..exceptions import ConflictError, TransitionError
 from ..filters import current_year
 from ..forms import AnnualPlanForm, ApprovalForm, ProjectForm, TransitionForm, scoped_organisations
 from ..models import AnnualPlan, Approval
-from ..selectors import approval_kinds, project_get_for_user, project_list, project_totals
+from ..selectors import (
+    approval_kinds,
+    form_choices_load,
+    project_get_for_user,
+    project_list,
+    project_totals,
+)
 from ..services import (
     allowed_transitions,
     annual_plan_delete,
@@ -92,6 +98,7 @@ def _style_filter_form(form, user) -> None:
         # A county user picks among its own county and towns; a department user among all areas.
         form.fields["county"].queryset = scoped_organisations(user, OrgKind.CITY, *AREA_KINDS)
         form.fields["town"].queryset = scoped_organisations(user, OrgKind.TOWN)
+    form_choices_load(form)
 
 
 ANNOTATED_ORDERINGS = ("annual_planned", "-annual_planned")
@@ -201,6 +208,7 @@ def project_create_view(request):
         else:
             messages.success(request, f"项目“{project.name}”已新建。请补充年度计划和前期手续。")
             return redirect("projects:project_detail", pk=project.pk)
+    form_choices_load(form)
     return render(request, "projects/project_form.html", {"form": form, "project": None})
 
 
@@ -226,6 +234,7 @@ def project_edit(request, pk):
         else:
             messages.success(request, "项目信息已保存。")
             return redirect("projects:project_detail", pk=project.pk)
+    form_choices_load(form)
     return render(request, "projects/project_form.html", {"form": form, "project": project}, status=status)
 
 
@@ -248,6 +257,7 @@ def plan_edit(request, pk, plan_pk=None):
         else:
             messages.success(request, f"{form.cleaned_data['year']} 年度计划已保存。")
             return redirect(_dossier(project, "plans"))
+    form_choices_load(form)
     return render(
         request, "projects/project_plan_form.html", {"form": form, "project": project, "plan": plan}
     )
@@ -282,6 +292,7 @@ def approval_edit(request, pk, approval_pk=None):
         else:
             messages.success(request, f"前期手续“{saved.kind}”已保存。")
             return redirect(_dossier(project, "approvals"))
+    form_choices_load(form)
     return render(
         request,
         "projects/project_approval_form.html",
