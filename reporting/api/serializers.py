@@ -1,17 +1,20 @@
 """Representations of monthly progress for `/api/v1/reports/`.
 
 Reads: money as strings with two decimals in 万元, `status` as its code plus `status_display`.
-Writes: the amounts arrive as text or numbers and are checked by the service, so the API answers
-with exactly the messages of the grid and the Excel upload.
+Writes: amounts and dates arrive as text or numbers and are read by the portal's one parser
+(`projects.api.fields`), worded as the grid and the Excel upload word them.
 """
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import MonthlyReport, ReportRevision
+from projects.api.fields import ChineseDateField, MoneyField, PercentField
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "read_only": True}
+from ..models import MonthlyReport, ReportRevision
+from ..services.rows import INVESTED_MESSAGES, PERCENT_MESSAGES
+
+MONEY = {"read_only": True}
 
 
 class ReportRevisionSerializer(serializers.ModelSerializer):
@@ -36,7 +39,7 @@ class ReportSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     # 1–N月累计 of the report's project and year (current values of every report; see selectors.reports).
-    ytd_completed = serializers.DecimalField(**MONEY)
+    ytd_completed = MoneyField(**MONEY)
 
     class Meta:
         model = MonthlyReport
@@ -76,10 +79,9 @@ class ReportDetailSerializer(ReportSerializer):
 
 
 class _ValuesSerializer(serializers.Serializer):
-    # Text on purpose: the service parses and checks amounts with the same messages everywhere.
-    invested = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=40)
+    invested = MoneyField(required=False, allow_null=True, messages=INVESTED_MESSAGES)
     image_progress = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
-    percent_complete = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=20)
+    percent_complete = PercentField(required=False, allow_null=True, messages=PERCENT_MESSAGES)
     problems = serializers.CharField(required=False, allow_blank=True)
     explanation = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
@@ -88,14 +90,14 @@ class ReportCreateSerializer(_ValuesSerializer):
     project = serializers.IntegerField()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     month = serializers.IntegerField(min_value=1, max_value=12)
-    actual_start = serializers.DateField(
+    actual_start = ChineseDateField(
         required=False, allow_null=True, help_text="前期项目首次填报投资时的实际开工日期。"
     )
 
 
 class ReportUpdateSerializer(_ValuesSerializer):
     version = serializers.IntegerField(help_text="您读取时的版本号；已被他人修改时返回 409。")
-    actual_start = serializers.DateField(required=False, allow_null=True)
+    actual_start = ChineseDateField(required=False, allow_null=True)
 
 
 class ReportSubmitSerializer(serializers.Serializer):
