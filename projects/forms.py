@@ -15,7 +15,8 @@ from accounts.scoping import organisation_scope_q
 from .choices import STAGE_REQUIRED_DATE, Stage
 from .models import AnnualPlan, Approval, ApprovalKind, Leader, Project
 from .models.project import FLAG_FIELDS, FUNDING_FIELDS
-from .money import ZERO, as_money
+from .money import ZERO
+from .parsing import CellError, parse_money
 from .validators import normalise_credit_code, normalise_project_code
 
 FUNDING_NAMES = [name for name, _ in FUNDING_FIELDS]
@@ -54,6 +55,29 @@ def scoped_organisations(user, *kinds):
         if above.exists():
             return above
     return every
+
+
+class MoneyFormField(forms.DecimalField):
+    """万元 typed as people type it ("1,234.50", "１２３４．５", "1234万元"), read by `projects.parsing`.
+
+    A text input, not type="number": a browser would refuse "1234万元" before the parser sees it.
+    """
+
+    widget = forms.TextInput
+    MESSAGES = {"negative": "金额不能为负数。"}  # the model's own wording
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_money(value, messages=self.MESSAGES)
+        except CellError as exc:
+            raise forms.ValidationError(str(exc), code=exc.code) from None
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        return attrs
 
 
 def funding_mismatch_message(funding_total: Decimal, total: Decimal) -> str:
@@ -106,6 +130,8 @@ class ProjectForm(forms.ModelForm):
             "operation_date": DATE,
         }
         field_classes = {
+            "total_investment": MoneyFormField,
+            **dict.fromkeys(FUNDING_NAMES, MoneyFormField),
             "county": OrganisationChoiceField,
             "town": OrganisationChoiceField,
             "department": OrganisationChoiceField,
@@ -124,9 +150,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["liaison_leader"].empty_label = "（未确定）"
         self.fields["total_investment"].help_text = "万元，须等于下列资金来源之和。"
         for name in ("total_investment", *FUNDING_NAMES):
-            self.fields[name].widget.attrs.update(
-                {"step": "0.01", "min": "0", "class": "form-control text-end"}
-            )
+            self.fields[name].widget.attrs.update({"class": "form-control text-end"})
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         _style(self)
@@ -173,10 +197,6 @@ class ProjectForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        # "1000" typed is 1000.00 万元: stored, compared and quoted in messages (the model's too) with two places.
-        for name in ("total_investment", *FUNDING_NAMES):
-            if data.get(name) is not None:
-                data[name] = as_money(data[name])
         total = data.get("total_investment")
         amounts = [data.get(name) for name in FUNDING_NAMES]
         if total is not None and all(a is not None for a in amounts):
@@ -203,12 +223,12 @@ class AnnualPlanForm(forms.ModelForm):
             "milestones",
         ]
         widgets = {"milestones": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"planned_investment": MoneyFormField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
-        self.fields["planned_investment"].widget.attrs.update({"step": "0.01", "min": "0"})
         _style(self)
 
     def clean_year(self):

@@ -13,7 +13,7 @@ import io
 import re
 from copy import copy
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,11 +27,12 @@ from accounts.choices import AuditAction
 from projects.choices import ImportKind, ImportStatus
 from projects.importing.safety import UnsafeFile, excel_safe, load_workbook_safely
 from projects.models import ImportBatch
-from projects.money import CENT
+from projects.parsing import CellError, parse_date, parse_money, parse_percent
 
 from .choices import ReportStatus
 from .selectors.pages import Grid, grid_for
 from .services import ReportConflict, ReportRow, ReportRowErrors, check_period, reports_save
+from .services.rows import INVESTED_MESSAGES, PERCENT_MESSAGES
 
 MONEY_FORMAT = "0.00"
 TITLE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
@@ -211,42 +212,23 @@ def _text(value) -> str:
     return text
 
 
-def _decimal(value, label: str, errors: dict, key: str) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        errors.setdefault(key, []).append(f"{label}须为数字。")
-        return None
+def _amount(value, key: str, errors: dict) -> Decimal | None:
+    """An input cell read by the one parser, worded as the grid words it ("本月完成投资不能为负数")."""
     try:
-        text = str(value).strip().replace(",", "").replace("，", "")
-        amount = Decimal(text) if not isinstance(value, float) else Decimal(repr(value))
-    except (InvalidOperation, ValueError):
-        errors.setdefault(key, []).append(f"{label}须为数字，“{_text(value)[:20]}”无法识别。")
+        if key == "invested":
+            return parse_money(value, messages=INVESTED_MESSAGES)
+        return parse_percent(value, messages=PERCENT_MESSAGES)
+    except CellError as exc:
+        errors.setdefault(key, []).append(str(exc))
         return None
-    if not amount.is_finite():
-        errors.setdefault(key, []).append(f"{label}须为数字。")
-        return None
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _date(value, errors: dict) -> dt.date | None:
-    if value in (None, ""):
+    try:
+        return parse_date(_text(value) if isinstance(value, str) else value)
+    except CellError as exc:
+        errors.setdefault("actual_start", []).append(f"实际开工日期：{exc}")
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value).replace("/", "-").replace(".", "-")
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or re.fullmatch(
-        r"(\d{4})年(\d{1,2})月(\d{1,2})日", text
-    )
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
-    errors.setdefault("actual_start", []).append("实际开工日期格式应为 2025-03-15。")
-    return None
 
 
 def parse_upload(data: bytes) -> ParsedUpload:
@@ -280,8 +262,8 @@ def parse_upload(data: bytes) -> ParsedUpload:
                 project_id = None
                 errors.setdefault("project", []).append("缺少项目 ID（请勿删除或改动隐藏的 ID 列）。")
             values = {
-                "invested": _decimal(get("invested"), "本月完成投资", errors, "invested"),
-                "percent_complete": _decimal(get("percent_complete"), "完成比例", errors, "percent_complete"),
+                "invested": _amount(get("invested"), "invested", errors),
+                "percent_complete": _amount(get("percent_complete"), "percent_complete", errors),
                 "image_progress": _text(get("image_progress")),
                 "problems": _text(get("problems")),
                 "explanation": _text(get("explanation")),

@@ -7,12 +7,13 @@ The grid has one row per project (up to ~500), far too many for a formset: its i
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+
+from projects.parsing import CellError, parse_date
 
 from .selectors.pages import Grid
 from .services import ReportRow
@@ -23,13 +24,6 @@ ROW_FIELDS = ("invested", "image_progress", "percent_complete", "problems", "exp
 def _blank_to_none(value: str):
     value = (value or "").strip()
     return value or None
-
-
-def parse_date(text: str) -> dt.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    return dt.date.fromisoformat(text)
 
 
 def grid_post_data(post) -> dict:
@@ -53,7 +47,8 @@ def grid_rows_from_post(data, grid: Grid) -> tuple[list[ReportRow], dict[int, di
     """`(rows, posted, errors)` for the grid rows present in the POST.
 
     `posted` keeps what the user typed (project id → field → text) so an error page shows it again;
-    `errors` holds what cannot even reach the service (a malformed date).
+    `errors` holds what cannot even reach the service (a date no one could read). Amounts go to the
+    service as typed: it reads them with the same parser as every other entry path.
     """
     rows: list[ReportRow] = []
     posted: dict[int, dict] = {}
@@ -66,8 +61,8 @@ def grid_rows_from_post(data, grid: Grid) -> tuple[list[ReportRow], dict[int, di
         posted[row.project_id] = values
         try:
             actual_start = parse_date(values["actual_start"]) if row.is_prework else None
-        except ValueError:
-            errors[row.project_id] = {"actual_start": ["实际开工日期格式应为 2025-03-15。"]}
+        except CellError as exc:
+            errors[row.project_id] = {"actual_start": [f"实际开工日期：{exc}"]}
             actual_start = None
         version = (data.get(prefix + "version") or "").strip()
         rows.append(

@@ -13,8 +13,9 @@ from rest_framework import serializers
 from ..choices import ApprovalLevel, ApprovalStatus, Industry, KeyLevel, Nature, Stage
 from ..models import AnnualPlan, Approval, Project, StageChange
 from ..models.project import FLAG_FIELDS, FUNDING_FIELDS
+from .fields import MoneyField
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "read_only": True}
+MONEY = {"read_only": True}
 
 
 def _org_name():
@@ -46,7 +47,7 @@ class ProjectListSerializer(serializers.ModelSerializer):
     key_level_display = ChoiceLabelField(KeyLevel.choices, source="key_level")
     industry_display = ChoiceLabelField(Industry.choices, source="industry")
     # Planned investment of the filter year (`year`, default this year); null when the project has no plan.
-    annual_planned = serializers.DecimalField(allow_null=True, **MONEY)
+    annual_planned = MoneyField(allow_null=True, **MONEY)
 
     class Meta:
         model = Project
@@ -77,7 +78,7 @@ class ProjectListSerializer(serializers.ModelSerializer):
 class FundingSourceSerializer(serializers.Serializer):
     source = serializers.CharField(help_text="资金来源字段名，如 fund_special_bond")
     label = serializers.CharField(help_text="资金来源名称")
-    amount = serializers.DecimalField(**MONEY)
+    amount = MoneyField(**MONEY)
 
 
 class FlagSerializer(serializers.Serializer):
@@ -86,7 +87,7 @@ class FlagSerializer(serializers.Serializer):
 
 
 class AnnualPlanSerializer(serializers.ModelSerializer):
-    planned_investment = serializers.DecimalField(**MONEY)
+    planned_investment = MoneyField(**MONEY)
 
     class Meta:
         model = AnnualPlan
@@ -157,7 +158,7 @@ class ProjectDetailSerializer(ProjectListSerializer):
     nature_display = ChoiceLabelField(Nature.choices, source="nature")
     liaison_leader = serializers.CharField(source="liaison_leader.name", read_only=True, allow_null=True)
     funding = serializers.SerializerMethodField()
-    funding_total = serializers.DecimalField(**MONEY)
+    funding_total = MoneyField(**MONEY)
     flags = serializers.SerializerMethodField()
     annual_plans = AnnualPlanSerializer(many=True, read_only=True)
     approvals = ApprovalSerializer(many=True, read_only=True)
@@ -209,6 +210,6 @@ class ProjectTotalsSerializer(serializers.Serializer):
     """The figures above the list: how many projects the filters select and their sums."""
 
     count = serializers.IntegerField(read_only=True)
-    total_investment = serializers.DecimalField(**MONEY)
-    annual_planned = serializers.DecimalField(**MONEY)
+    total_investment = MoneyField(**MONEY)
+    annual_planned = MoneyField(**MONEY)
     year = serializers.IntegerField(read_only=True, help_text="年度计划投资所属年度")

@@ -1,18 +1,21 @@
 """Representations of monthly progress for `/api/v1/reports/`.
 
 Reads: money as strings with two decimals in 万元, `status` as its code plus `status_display`.
-Writes: the amounts arrive as text or numbers and are checked by the service, so the API answers
-with exactly the messages of the grid and the Excel upload.
+Writes: amounts and dates arrive as text or numbers and are read by the portal's one parser
+(`projects.api.fields`), worded as the grid and the Excel upload word them.
 """
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
+from projects.api.fields import ChineseDateField, MoneyField, PercentField
+
 from ..measures import Basis
 from ..models import MonthlyReport, ReportRevision
+from ..services.rows import INVESTED_MESSAGES, PERCENT_MESSAGES
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "read_only": True}
+MONEY = {"read_only": True}
 
 
 class ReportRevisionSerializer(serializers.ModelSerializer):
@@ -38,11 +41,9 @@ class ReportSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     # 1–N月累计 of the report's project and year, from reporting.measures: on the approved basis
     # (what is published; `ytd_basis` says so) and on the working basis (every current value).
-    ytd_completed = serializers.DecimalField(**MONEY, help_text="1–N月累计（审核口径：只计审核通过的数据）")
+    ytd_completed = MoneyField(**MONEY, help_text="1–N月累计（审核口径：只计审核通过的数据）")
     ytd_basis = serializers.SerializerMethodField(help_text="ytd_completed 的口径：approved（审核口径）")
-    ytd_completed_working = serializers.DecimalField(
-        **MONEY, help_text="1–N月累计（填报口径：含草稿、待审核的当前填报值）"
-    )
+    ytd_completed_working = MoneyField(**MONEY, help_text="1–N月累计（填报口径：含草稿、待审核的当前填报值）")
 
     def get_ytd_basis(self, obj) -> str:
         return Basis.APPROVED.value
@@ -87,10 +88,9 @@ class ReportDetailSerializer(ReportSerializer):
 
 
 class _ValuesSerializer(serializers.Serializer):
-    # Text on purpose: the service parses and checks amounts with the same messages everywhere.
-    invested = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=40)
+    invested = MoneyField(required=False, allow_null=True, messages=INVESTED_MESSAGES)
     image_progress = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
-    percent_complete = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=20)
+    percent_complete = PercentField(required=False, allow_null=True, messages=PERCENT_MESSAGES)
     problems = serializers.CharField(required=False, allow_blank=True)
     explanation = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
@@ -99,14 +99,14 @@ class ReportCreateSerializer(_ValuesSerializer):
     project = serializers.IntegerField()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     month = serializers.IntegerField(min_value=1, max_value=12)
-    actual_start = serializers.DateField(
+    actual_start = ChineseDateField(
         required=False, allow_null=True, help_text="前期项目首次填报投资时的实际开工日期。"
     )
 
 
 class ReportUpdateSerializer(_ValuesSerializer):
     version = serializers.IntegerField(help_text="您读取时的版本号；已被他人修改时返回 409。")
-    actual_start = serializers.DateField(required=False, allow_null=True)
+    actual_start = ChineseDateField(required=False, allow_null=True)
 
 
 class ReportSubmitSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
@@ -14,12 +14,12 @@ from accounts import audit
 from projects.choices import Stage
 from projects.exceptions import ConflictError
 from projects.models import Project
-from projects.money import CENT, ZERO, as_money
+from projects.money import ZERO, as_money
+from projects.parsing import CellError, parse_money, parse_percent
 from projects.periods import month_end
 
 from ..models import MonthlyReport
 
-MAX_AMOUNT = Decimal("999999999999.99")
 # The values a user enters; a save compares these to decide whether a row changed.
 CONTENT_FIELDS = ("invested", "image_progress", "percent_complete", "problems", "explanation")
 
@@ -109,17 +109,17 @@ def check_period(year: int, month: int) -> str | None:
 # --- validation ------------------------------------------------------------------------------
 
 
-def _to_decimal(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        return Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValueError from None
+INVESTED_MESSAGES = {
+    "invalid": "本月完成投资须为数字（万元）",
+    "negative": "本月完成投资不能为负数",
+    "decimals": "本月完成投资最多保留两位小数（万元）",
+    "too_large": "本月完成投资数额过大，请核对单位（万元）",
+}
+PERCENT_MESSAGES = {
+    "invalid": "工程形象完成比例须为数字",
+    "range": "工程形象完成比例应在0到100之间",
+    "decimals": "工程形象完成比例最多保留两位小数",
+}
 
 
 def validate_row(
@@ -136,37 +136,22 @@ def validate_row(
         "problems": (row.problems or "").strip(),
         "explanation": (row.explanation or "").strip(),
     }
+    # Text (grid, correction form), a float (an Excel number cell) or a Decimal (API): one parser reads all.
     try:
-        invested = _to_decimal(row.invested)
-    except ValueError:
-        add("invested", "本月完成投资须为数字（万元）")
+        invested = parse_money(row.invested, messages=INVESTED_MESSAGES)
+    except CellError as exc:
+        add("invested", str(exc))
         invested = None
     else:
         if invested is None:
             add("invested", "请填写本月完成投资（万元），没有投资请填0")
-        elif not invested.is_finite():
-            add("invested", "本月完成投资须为数字（万元）")
-            invested = None
-        elif invested < 0:
-            add("invested", "本月完成投资不能为负数")
-        elif invested != invested.quantize(CENT):
-            add("invested", "本月完成投资最多保留两位小数（万元）")
-        elif invested > MAX_AMOUNT:
-            add("invested", "本月完成投资数额过大，请核对单位（万元）")
-    clean["invested"] = invested.quantize(CENT) if invested is not None and invested.is_finite() else None
+    clean["invested"] = invested
 
     try:
-        percent = _to_decimal(row.percent_complete)
-    except ValueError:
-        add("percent_complete", "工程形象完成比例须为数字")
-        percent = None
-    if percent is not None and (not percent.is_finite() or percent < 0 or percent > 100):
-        add("percent_complete", "工程形象完成比例应在0到100之间")
-    elif percent is not None and percent != percent.quantize(CENT):
-        add("percent_complete", "工程形象完成比例最多保留两位小数")
-    clean["percent_complete"] = (
-        percent.quantize(CENT) if percent is not None and percent.is_finite() else None
-    )
+        clean["percent_complete"] = parse_percent(row.percent_complete, messages=PERCENT_MESSAGES)
+    except CellError as exc:
+        add("percent_complete", str(exc))
+        clean["percent_complete"] = None
 
     if len(clean["explanation"]) > 500:
         add("explanation", "超出说明不能超过500字")

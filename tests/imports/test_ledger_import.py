@@ -608,3 +608,40 @@ def test_two_rows_reaching_one_project_by_code_and_by_name_are_refused_not_a_ser
         ledger_commit(actor=world["office"], batch=batch)
     project.refresh_from_db()
     assert (project.name, project.nature, project.version) == ("泽州县巴公智能装备产业园", Nature.NEW, 1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1,234.50", Decimal("1234.50")),
+        ("１２３４．５", Decimal("1234.50")),
+        ("1234万元", Decimal("1234.00")),
+    ],
+)
+def test_ledger_reads_amounts_as_the_grid_and_the_api_do(world, typed, amount):
+    row = builders.zezhou_row()
+    row[7] = typed
+    batch = preview(world, builders.simple_ledger([row]))
+    assert batch.summary["counts"]["errors"] == 0, batch.summary["errors"]
+    ledger_commit(actor=world["office"], batch=batch)
+    assert Project.objects.get(name=row[0]).total_investment == amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("NaN", "“NaN”不是有效的金额（万元）"),
+        ("1e400", "金额过大，请核对单位（万元）"),
+        ("1e20", "金额过大，请核对单位（万元）"),
+        ("12.345", "金额最多保留两位小数（万元）"),
+        ("-5", "金额不能为负数"),
+    ],
+)
+def test_ledger_refuses_unreadable_amounts_as_the_grid_and_the_api_do(world, typed, message):
+    row = builders.zezhou_row()
+    row[7] = typed
+    batch = preview(world, builders.simple_ledger([row]))
+    errors = batch.summary["errors"]
+    assert any(e["column"] == "总投资（万元）" and message in e["message"] for e in errors), errors
+    assert batch.status == ImportStatus.REJECTED
+    assert not Project.objects.filter(name=row[0]).exists()

@@ -6,7 +6,14 @@ from decimal import Decimal
 import pytest
 
 from projects.importing.header import canonical_header, match_column
-from projects.importing.parsing import CellError, clean_text, parse_code, parse_date, parse_money
+from projects.importing.parsing import (
+    CellError,
+    clean_text,
+    parse_code,
+    parse_date,
+    parse_money,
+    parse_percent,
+)
 
 
 @pytest.mark.parametrize(
@@ -17,7 +24,8 @@ from projects.importing.parsing import CellError, clean_text, parse_code, parse_
         ("1234万元", Decimal("1234.00")),
         ("1.2亿", Decimal("12000.00")),
         ("3.5 亿元", Decimal("35000.00")),
-        ("１，２３４．５６７", Decimal("1234.57")),
+        ("１２３４．５", Decimal("1234.50")),
+        # A spreadsheet's number cell shows two decimals; its binary tail is nothing anyone typed.
         (1234.567, Decimal("1234.57")),
         (0.1 + 0.2, Decimal("0.30")),
         (5000, Decimal("5000.00")),
@@ -35,7 +43,14 @@ def test_money_in_a_yi_yuan_column_is_converted():
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"), [("-5", "金额不能为负数"), ("-1.2亿", "金额不能为负数"), ("约100", "不是有效的金额")]
+    ("raw", "message"),
+    [
+        ("-5", "金额不能为负数"),
+        ("-1.2亿", "金额不能为负数"),
+        ("约100", "不是有效的金额"),
+        # Typed text keeps what was typed or is refused; it is never rounded behind the user's back.
+        ("１，２３４．５６７", "金额最多保留两位小数（万元）"),
+    ],
 )
 def test_bad_money_says_why(raw, message):
     with pytest.raises(CellError, match=message):
@@ -156,3 +171,138 @@ def test_a_long_code_stored_as_a_number_is_refused_because_excel_dropped_its_tai
     with pytest.raises(CellError, match="Excel 只保留前15位"):
         parse_code(2.50314052504011e19)
     assert parse_code(123456) == "123456"  # short numbers are kept (and then fail the format check)
+
+
+# --- the one parser of amounts and dates: every entry path reads through these ------------------
+
+MONEY_READ = [
+    ("1,234.50", Decimal("1234.50")),
+    ("１２３４．５", Decimal("1234.50")),
+    ("1234万元", Decimal("1234.00")),
+    ("1234万", Decimal("1234.00")),
+    ("  1234.5  ", Decimal("1234.50")),
+    ("１，２３４万元", Decimal("1234.00")),
+    ("0.5亿元", Decimal("5000.00")),
+    ("123456元", Decimal("12.35")),  # 元 has no place in 万元 with two decimals: rounded
+    ("12.30", Decimal("12.30")),
+    ("12.3400", Decimal("12.34")),  # trailing zeros are not extra precision
+    ("1.5e3", Decimal("1500.00")),
+    ("0", Decimal("0.00")),
+    ("999999999999.99", Decimal("999999999999.99")),
+    (1234, Decimal("1234.00")),
+    (1234.5, Decimal("1234.50")),
+    (Decimal("1234.5"), Decimal("1234.50")),
+    (None, None),
+    ("", None),
+    ("  ", None),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), MONEY_READ)
+def test_money_table(raw, expected):
+    assert parse_money(raw) == expected
+
+
+MONEY_REFUSED = [
+    ("NaN", "invalid", "“NaN”不是有效的金额（万元）"),
+    ("inf", "invalid", "“inf”不是有效的金额（万元）"),
+    ("-Infinity", "invalid", "不是有效的金额"),
+    (float("nan"), "invalid", "不是有效的金额"),
+    (float("inf"), "invalid", "不是有效的金额"),
+    (Decimal("NaN"), "invalid", "不是有效的金额"),
+    (Decimal("Infinity"), "invalid", "不是有效的金额"),
+    ("1e400", "too_large", "金额过大，请核对单位（万元）"),
+    ("1e999999", "too_large", "金额过大"),
+    ("1e20", "too_large", "金额过大"),
+    (1e20, "too_large", "金额过大"),
+    (10**400, "too_large", "金额过大"),
+    ("1000000000000", "too_large", "金额过大"),
+    ("1亿亿", "invalid", "不是有效的金额"),
+    ("100000000亿", "too_large", "金额过大"),
+    ("12.345", "decimals", "金额最多保留两位小数（万元）"),
+    (Decimal("12.345"), "decimals", "金额最多保留两位小数"),
+    ("1e-400", "decimals", "金额最多保留两位小数"),
+    ("1.2345678亿", "decimals", "金额最多保留两位小数"),
+    ("-5", "negative", "金额不能为负数"),
+    (-5, "negative", "金额不能为负数"),
+    ("-0.01万元", "negative", "金额不能为负数"),
+    (True, "invalid", "不是有效的金额"),
+    (dt.date(2025, 3, 1), "invalid", "不是有效的金额"),
+    ("1.2.3", "invalid", "不是有效的金额"),
+    ("1" * 100, "invalid", "不是有效的金额"),
+]
+
+
+@pytest.mark.parametrize(("raw", "code", "message"), MONEY_REFUSED)
+def test_money_refusals_say_why_in_chinese(raw, code, message):
+    with pytest.raises(CellError, match=message) as excinfo:
+        parse_money(raw)
+    assert excinfo.value.code == code
+
+
+def test_a_field_can_word_the_money_messages_its_own_way():
+    with pytest.raises(CellError, match="^本月完成投资不能为负数$"):
+        parse_money("-5", messages={"negative": "本月完成投资不能为负数"})
+    with pytest.raises(CellError, match="^“约一百”无法识别$"):
+        parse_money("约一百", messages={"invalid": "“{text}”无法识别"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("85", Decimal("85.00")),
+        ("85.5%", Decimal("85.50")),
+        ("８５％", Decimal("85.00")),
+        (" 100 ", Decimal("100.00")),
+        (0, Decimal("0.00")),
+        (33.333333, Decimal("33.33")),  # a spreadsheet number cell
+        ("", None),
+        (None, None),
+    ],
+)
+def test_percent_table(raw, expected):
+    assert parse_percent(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("NaN", "invalid"),
+        ("1e400", "range"),
+        ("100.5", "range"),
+        ("-1", "range"),
+        ("12.345", "decimals"),
+        ("八成", "invalid"),
+        (float("nan"), "invalid"),
+    ],
+)
+def test_percent_refusals(raw, code):
+    with pytest.raises(CellError) as excinfo:
+        parse_percent(raw)
+    assert excinfo.value.code == code
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2025-03-15",
+        "2025/3/15",
+        "2025.3.15",
+        "2025年3月15日",
+        "２０２５－０３－１５",
+        " 2025-03-15 ",
+        45731,
+        45731.0,
+        "45731",
+        dt.datetime(2025, 3, 15, 8, 30),
+        dt.date(2025, 3, 15),
+    ],
+)
+def test_every_date_form_reads_as_the_same_day(raw):
+    assert parse_date(raw) == dt.date(2025, 3, 15)
+
+
+@pytest.mark.parametrize("raw", ["NaN", float("nan"), float("inf"), "1e400", 10**20, True, "2025-02-30"])
+def test_impossible_dates_are_refused_with_a_chinese_message(raw):
+    with pytest.raises(CellError, match="日期"):
+        parse_date(raw)

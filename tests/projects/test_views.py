@@ -889,3 +889,33 @@ def test_bad_filter_values_show_an_error_and_no_rows(client_for, world):
     assert "选择一个有效的选项" in html
     html = page(client_for("office"), LIST, page="999")
     assert total_on_page(html, "count") == "3" and len(project_names_on_page(html)) == 3, "last page shown"
+
+
+def test_project_form_reads_amounts_as_the_ledger_and_the_grid_do(client_for, world):
+    data = project_post_data(
+        world, total_investment="8,000", fund_special_bond="５０００．００", fund_self_raised="3000万元"
+    )
+    response = client_for("zezhou").post("/projects/new/", data)
+    assert response.status_code == 302, errors_of(response)
+    project = Project.objects.get(name=data["name"])
+    assert (project.total_investment, project.fund_special_bond, project.fund_self_raised) == (
+        Decimal("8000.00"),
+        Decimal("5000.00"),
+        Decimal("3000.00"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("NaN", "“NaN”不是有效的金额（万元）"),
+        ("1e400", "金额过大，请核对单位（万元）"),
+        ("1e20", "金额过大，请核对单位（万元）"),
+        ("12.345", "金额最多保留两位小数（万元）"),
+        ("-5", "金额不能为负数。"),
+    ],
+)
+def test_project_form_refuses_unreadable_amounts_in_chinese(client_for, world, typed, message):
+    response = client_for("zezhou").post("/projects/new/", project_post_data(world, total_investment=typed))
+    assert message in errors_of(response)
+    assert not Project.objects.filter(name="泽州县新建光伏储能一体化项目").exists()
