@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from tests.factories import World
@@ -18,6 +19,14 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.longrepr = f"XMGJ_REQUIRE_SERVICES=1 forbids skipping: {reason}"
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL") or settings.REDIS_URL
+    if not url:
+        pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/15")
+    return url
 
 
 @pytest.fixture
@@ -42,3 +51,20 @@ def client_for(client, world):
         return client
 
     return login
+
+
+@pytest.fixture
+def celery_eager(settings):
+    """Run queued tasks in-process, errors raised: for a test that means the task to run.
+
+    Tests otherwise only queue tasks (config/settings/test.py). The Celery app read its settings
+    at start-up, so it is switched too, and restored after.
+    """
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

@@ -1,9 +1,6 @@
 """The services the portal leans on in production: PostgreSQL features and Redis."""
 
-import os
-
 import pytest
-from django.conf import settings
 from django.db import connection
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +24,6 @@ def test_trigram_indexes_exist_on_postgresql(postgres_only):
 def test_postgresql_driver_is_psycopg2(postgres_only):
     # psycopg 3 installed beside psycopg2 would silently take over.
     assert connection.Database.__name__ == "psycopg2"
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL") or settings.REDIS_URL
-    if not url:
-        pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/15")
-    return url
 
 
 def test_redis_cache_round_trip(redis_url):

@@ -5,8 +5,11 @@ from .base import DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Tasks run eagerly in tests unless a test talks to the broker on purpose (tests/conftest.py).
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks are queued, not run, in tests, so a task queued outside `transaction.on_commit` cannot
+# hide; a test that means to run them asks for the `celery_eager` fixture (tests/conftest.py).
+CELERY_TASK_ALWAYS_EAGER = False
+# Never the shared Redis: a test that needs a real broker builds its own app on REDIS_URL.
+CELERY_BROKER_URL = "memory://"
 AXES_ENABLED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

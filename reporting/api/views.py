@@ -10,14 +10,12 @@ Leaders and the statistics bureau read only (403 on writes).
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -55,34 +53,6 @@ class ReportAccess(BasePermission):
             self.message = "您没有审核月度进展的权限。"
             return permissions.can_review_reports(user)
         return True
-
-
-def _row_errors_response(exc: services.ReportRowErrors):
-    """Field → messages of the (single) row, `__all__` as `non_field_errors`."""
-    fields: dict[str, list[str]] = {}
-    for errors in exc.row_errors.values():
-        for field, messages in errors.items():
-            fields.setdefault("non_field_errors" if field == "__all__" else field, []).extend(messages)
-    return Response(fields, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _service_call(fn):
-    """Run a service; translate its errors into the API's answers (400, 403, 409)."""
-    try:
-        return fn(), None
-    except ConflictError as exc:
-        body = {"detail": exc.message}
-        if isinstance(exc, services.ReportConflict):
-            body["project_ids"] = exc.project_ids
-        return None, Response(body, status=status.HTTP_409_CONFLICT)
-    except services.ReportRowErrors as exc:
-        return None, _row_errors_response(exc)
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            return None, Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
-        return None, Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from None
 
 
 @extend_schema_view(
@@ -158,12 +128,9 @@ class ReportViewSet(
             .first()
         )
         if existing is not None:
-            return Response(
-                {
-                    "detail": f"该项目{values['year']}年{values['month']}月的进展已存在，请修改（PATCH）该条记录。",
-                    "id": existing.pk,
-                },
-                status=status.HTTP_409_CONFLICT,
+            raise ConflictError(
+                f"该项目{values['year']}年{values['month']}月的进展已存在，请修改（PATCH）该条记录。",
+                id=existing.pk,
             )
         row = services.ReportRow(
             project_id=project_id,
@@ -176,13 +143,9 @@ class ReportViewSet(
         )
         if row.invested in (None, ""):
             return Response({"invested": ["请填写本月完成投资（万元），没有投资请填0"]}, status=400)
-        saved, error = _service_call(
-            lambda: services.reports_save(
-                actor=request.user, year=values["year"], month=values["month"], rows=[row]
-            )
+        saved = services.reports_save(
+            actor=request.user, year=values["year"], month=values["month"], rows=[row]
         )
-        if error is not None:
-            return error
         return self._answer(saved[0], status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -194,12 +157,8 @@ class ReportViewSet(
         values = dict(data.validated_data)
         version = values.pop("version")
         row = services.ReportRow.from_report(report, version=version, **values)
-        _, error = _service_call(
-            lambda: services.reports_save(
-                actor=request.user, year=report.year, month=report.month, rows=[row]
-            )
-        )
-        return error or self._answer(report)
+        services.reports_save(actor=request.user, year=report.year, month=report.month, rows=[row])
+        return self._answer(report)
 
     @extend_schema(summary="提交月度进展", request=ReportSubmitSerializer, responses=ReportDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -208,17 +167,15 @@ class ReportViewSet(
         data = ReportSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = data.validated_data.get("version")
-        result, error = _service_call(
-            lambda: services.report_submit(actor=request.user, report=report, expected_version=version)
-        )
-        return error or self._answer(result)
+        result = services.report_submit(actor=request.user, report=report, expected_version=version)
+        return self._answer(result)
 
     @extend_schema(summary="审核通过", request=None, responses=ReportDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         report = self.get_object()
-        result, error = _service_call(lambda: services.report_approve(actor=request.user, report=report))
-        return error or self._answer(result)
+        result = services.report_approve(actor=request.user, report=report)
+        return self._answer(result)
 
     @extend_schema(summary="退回", request=ReportReturnSerializer, responses=ReportDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
@@ -226,12 +183,10 @@ class ReportViewSet(
         report = self.get_object()
         data = ReportReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result, error = _service_call(
-            lambda: services.report_return(
-                actor=request.user, report=report, reason=data.validated_data["reason"]
-            )
+        result = services.report_return(
+            actor=request.user, report=report, reason=data.validated_data["reason"]
         )
-        return error or self._answer(result)
+        return self._answer(result)
 
     @extend_schema(
         summary="更正已审核的进展", request=ReportCorrectSerializer, responses=ReportDetailSerializer
@@ -244,7 +199,5 @@ class ReportViewSet(
         values = dict(data.validated_data)
         reason = values.pop("reason")
         row = services.ReportRow.from_report(report, **values)
-        result, error = _service_call(
-            lambda: services.report_correct(actor=request.user, report=report, row=row, reason=reason)
-        )
-        return error or self._answer(result)
+        result = services.report_correct(actor=request.user, report=report, row=row, reason=reason)
+        return self._answer(result)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import audit
 from projects.choices import Stage
-from projects.exceptions import ConflictError
+from projects.exceptions import ConflictError, ServiceError
 from projects.models import Project
 from projects.money import ZERO, as_money
 from projects.parsing import CellError, parse_money, parse_percent
@@ -59,11 +59,13 @@ class ReportRow:
         )
 
 
-class ReportRowErrors(ValidationError):
+class ReportRowErrors(ValidationError, ServiceError):
     """Raised when any row is invalid; nothing is written.
 
     `row_errors`: project_id → field → Chinese messages ("__all__" for the row as a whole).
     """
+
+    status_code = 400
 
     def __init__(self, row_errors: dict[int, dict[str, list[str]]], labels: dict[int, str] | None = None):
         self.row_errors = row_errors
@@ -75,6 +77,14 @@ class ReportRowErrors(ValidationError):
                 lines.extend(f"{label}：{m}" for m in messages)
         super().__init__(lines)
 
+    def payload(self) -> dict[str, list[str]]:
+        """Field → messages across the rows (the API sends one), `__all__` as `non_field_errors`."""
+        fields: dict[str, list[str]] = {}
+        for errors in self.row_errors.values():
+            for field, messages in errors.items():
+                fields.setdefault("non_field_errors" if field == "__all__" else field, []).extend(messages)
+        return fields
+
 
 class ReportConflict(ConflictError):
     """A row's report was changed by someone else after the user read it; nothing is written."""
@@ -85,7 +95,8 @@ class ReportConflict(ConflictError):
         names = "、".join(labels.get(pid) or str(pid) for pid in self.project_ids[:5])
         more = f"等{len(self.project_ids)}个项目" if len(self.project_ids) > 5 else ""
         super().__init__(
-            f"以下项目的本月进展已被他人修改：{names}{more}。请刷新页面后重新填写，您的修改未保存。"
+            f"以下项目的本月进展已被他人修改：{names}{more}。请刷新页面后重新填写，您的修改未保存。",
+            project_ids=self.project_ids,
         )
 
 
