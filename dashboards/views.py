@@ -4,7 +4,9 @@ from django.shortcuts import render
 from accounts.choices import RoleCode
 from projects import permissions as project_permissions
 from projects.filters import current_year
-from projects.selectors import home_summary
+from projects import periods
+from projects.selectors import home_summary, projects_for_user
+from reporting import measures
 from reporting import permissions as report_permissions
 
 from .selectors import home_by_county
@@ -30,4 +32,10 @@ def home(request):
         context["stage_max"] = max([n for _, _, n in summary["by_stage"]] + [1])
         if user.sees_all_projects:
             context["by_county"] = home_by_county(user=user, year=current_year())
+        # The scope's 1–N月 completed investment and 完成率 against 时间进度, on the approved basis,
+        # for the last month reported (the same figure as the office page and the grid's approved line).
+        year, month = periods.default_period()
+        context["figures"] = measures.figures(
+            projects=projects_for_user(user), year=year, month=month, basis=measures.Basis.APPROVED
+        )
     return render(request, "dashboards/home.html", context)

@@ -5,6 +5,9 @@ over (`ended_on`). The stage on a day D is the stage of the row recorded last am
 had taken effect by D; so a start entered late with its real (earlier) date counts from that date,
 and a suspension, completion or correction recorded today never changes a past month.
 `stage_history_relink` keeps `ended_on` right; every service that adds a row calls it.
+
+The day a stage ends still counts in it: a project completed or suspended on 1 October was in
+construction that day and owes October (as a completion date within a month always did).
 """
 
 from __future__ import annotations
