@@ -37,7 +37,6 @@ from .rows import (
 from .workflow import submit_reports
 
 
-@transaction.atomic
 def not_owed_message(project: Project, year: int, month: int) -> str:
     return (
         f"{project.name}在{year}年{month}月不处于在建阶段（以阶段变更记录为准，当前为“{project.get_stage_display()}”），"
@@ -45,6 +44,7 @@ def not_owed_message(project: Project, year: int, month: int) -> str:
     )
 
 
+@transaction.atomic
 def reports_save(
     *, actor, year: int, month: int, rows: list[ReportRow], submit: bool = False, batch: str = ""
 ) -> list[MonthlyReport]:
