@@ -2,9 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts.choices import RoleCode
+from projects import periods
 from projects import permissions as project_permissions
 from projects.filters import current_year
-from projects import periods
 from projects.selectors import home_summary, projects_for_user
 from reporting import measures
 from reporting import permissions as report_permissions
