@@ -21,8 +21,9 @@ def enqueue_on_commit(task_name: str, *args, **kwargs) -> None:
     """Send `task_name(*args, **kwargs)` to the workers once the current transaction commits.
 
     Nothing is sent if it rolls back. If the broker cannot be reached the caller's write has already
-    committed: the failure is logged as a warning, not raised into the request, and the periodic
-    sweep delivers the work later. Arguments must be JSON (ids, not model instances).
+    committed: the failure is logged as a warning, not raised into the request, so a job queued this
+    way must be one its periodic sweep can find again in the database.
+    Arguments must be JSON (ids, not model instances).
     """
     transaction.on_commit(lambda: _send(task_name, args, kwargs))
 
@@ -38,7 +39,7 @@ def _send(task_name: str, args: tuple, kwargs: dict) -> None:
         app.send_task(task_name, args=args, kwargs=kwargs)
     except (OperationalError, OSError) as exc:
         logger.warning(
-            "Could not queue %s (the broker is unreachable: %s); the periodic sweep will deliver it.",
+            "Could not queue %s (the broker is unreachable: %s); it runs when its sweep next finds it.",
             task_name,
             exc,
         )

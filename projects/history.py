@@ -18,7 +18,7 @@ from collections import defaultdict
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from .choices import STAGE_ORDER, Stage
+from .choices import STAGE_ORDER, STAGE_REQUIRED_DATE, Stage
 from .models import Project, StageChange
 from .periods import month_end, month_start
 
@@ -73,18 +73,6 @@ def owes_report_q(year: int, month: int) -> Q:
     return Q(in_construction_q(first, last)) | Q(actual_start__gte=first, actual_start__lte=last)
 
 
-def owes_report(project: Project, year: int, month: int) -> bool:
-    return Project.objects.filter(pk=project.pk).filter(owes_report_q(year, month)).exists()
-
-
-def stage_on(project: Project, day: dt.date) -> str | None:
-    """The project's stage on `day` per its history (None before its first row)."""
-    rows = [r for r in project.stage_changes.all() if r.effective_date <= day]
-    if not rows:
-        return None
-    return max(rows, key=lambda r: (r.at, r.id)).to_stage
-
-
 def initial_history(
     project: Project, *, actor, reason: str, at: dt.datetime | None = None
 ) -> list[StageChange]:
@@ -93,18 +81,19 @@ def initial_history(
     在建 since March owes March onwards. Unsaved rows, in order."""
     at = at or timezone.now()
     today = timezone.localdate(at)
-    steps: list[tuple[str, dt.date]] = []
     stage = project.stage
-    main_line = stage in STAGE_ORDER
-    target_index = STAGE_ORDER.index(stage) if main_line else None
-    if project.actual_start and (not main_line or target_index >= STAGE_ORDER.index(Stage.CONSTRUCTION)):
-        steps.append((Stage.CONSTRUCTION, project.actual_start))
-        if project.actual_completion and (
-            not main_line or target_index >= STAGE_ORDER.index(Stage.COMPLETED)
-        ):
-            steps.append((Stage.COMPLETED, project.actual_completion))
-            if project.operation_date and stage == Stage.OPERATION:
-                steps.append((Stage.OPERATION, project.operation_date))
+    # The dated stages this one comes through; a suspended or cancelled project may have started
+    # and even been completed, never put in operation.
+    if stage in STAGE_ORDER:
+        passed = STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]
+    else:
+        passed = [Stage.CONSTRUCTION, Stage.COMPLETED]
+    steps: list[tuple[str, dt.date]] = []
+    for dated, (field, _label) in STAGE_REQUIRED_DATE.items():  # 在建, 竣工, 投产 in order
+        day = getattr(project, field)
+        if dated not in passed or not day:
+            break
+        steps.append((dated, day))
     if not steps or steps[-1][0] != stage:
         steps.append((stage, max(today, steps[-1][1]) if steps else today))
     rows = []

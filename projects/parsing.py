@@ -20,8 +20,9 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, DecimalException
 
+from .money import CENT
+
 MAX_MONEY = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
-CENT = Decimal("0.01")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_TEXT = 60  # longer text is never a number anyone typed (and Decimal of a huge string costs)
 

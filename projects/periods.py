@@ -1,15 +1,15 @@
-"""Periods: months, quarters, 旬, 时间进度 and report due dates, in Asia/Shanghai.
+"""Periods: months, quarters, 旬 and report due dates, in Asia/Shanghai.
 
 The one place for calendar arithmetic of the reporting rhythm: monthly reports, reminders
 (scheduling) and ticket deadlines (issues) all count periods with these functions. Working days
-(holidays, 调休) are `scheduling`'s calendar; this module knows only the civil calendar.
+(holidays, 调休) are `scheduling`'s calendar; this module knows only the civil calendar. 时间进度
+(N/12) is a figure and rounds like one: `reporting.measures.time_progress`.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -35,21 +35,12 @@ def add_months(year: int, month: int, n: int) -> Period:
     return index // 12, index % 12 + 1
 
 
-def months_between(start: Period, end: Period) -> int:
-    """How many months from `start` to `end` (0 when equal, negative when `end` is earlier)."""
-    return (end[0] - start[0]) * 12 + (end[1] - start[1])
-
-
 def month_start(year: int, month: int) -> dt.date:
     return dt.date(year, month, 1)
 
 
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def period_of(day: dt.date) -> Period:
-    return day.year, day.month
 
 
 def iter_months(start: Period, end: Period):
@@ -89,11 +80,6 @@ def xun_bounds(year: int, month: int, xun: int) -> tuple[dt.date, dt.date]:
 
 def xun_label(xun: int) -> str:
     return {1: "上旬", 2: "中旬", 3: "下旬"}[xun]
-
-
-def time_progress(month: int) -> Decimal:
-    """时间进度 after month N: N/12 in percent, ROUND_HALF_UP to one decimal (3月 → 25.0)."""
-    return (Decimal(month) * 100 / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def report_due_day(year: int, month: int) -> int:

@@ -18,8 +18,8 @@ percentages are ROUND_HALF_UP to one decimal; the gap to 时间进度 in percent
 from unrounded values in a single division, (ytd·1200 − N·100·plan) / (12·plan), then rounded once.
 A rate whose base is zero (no annual plan, nothing last year) is None, shown as "—".
 
-Query counts never depend on the number of projects: a set's figures take two queries, a grouped
-set's figures two, a month-by-month series two.
+Query counts never depend on the number of projects: a set's figures take two queries (the plans,
+the counted values), a grouped set's figures two, each further basis one more.
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
 from projects.models import AnnualPlan, Project
 from projects.money import ZERO, as_money
-from projects.periods import next_month, previous_month
+from projects.periods import iter_months, previous_month
 
 from .models import MonthlyReport, ReportRevision
 
@@ -47,14 +49,6 @@ MONEY = models.DecimalField(max_digits=16, decimal_places=2)
 class Basis(models.TextChoices):
     APPROVED = "approved", _("审核口径")
     WORKING = "working", _("填报口径")
-
-
-def parse_basis(value, default: str = Basis.APPROVED) -> Basis:
-    """A `basis` query parameter; anything unknown is the default."""
-    try:
-        return Basis(value or default)
-    except ValueError:
-        return Basis(default)
 
 
 # --- rounding -------------------------------------------------------------------------------
@@ -150,10 +144,6 @@ class Figures:
     def ahead_of_time(self) -> bool | None:
         return None if self.vs_time_progress_pp is None else self.vs_time_progress_pp >= 0
 
-    @property
-    def basis_label(self) -> str:
-        return str(Basis(self.basis).label)
-
     @classmethod
     def from_sums(
         cls, sums: Sums, *, year: int, month: int, basis: str, as_of: dt.datetime | None = None
@@ -175,19 +165,6 @@ class Figures:
             yoy_rate=growth(sums.ytd_completed, sums.last_year_ytd),
         )
 
-    def as_dict(self) -> dict:
-        """JSON-ready (money and rates as strings, as the API shows every Decimal)."""
-        result = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, Decimal):
-                value = str(value)
-            elif isinstance(value, dt.datetime):
-                value = value.isoformat()
-            result[f.name] = value
-        result["basis_label"] = self.basis_label
-        return result
-
 
 def _money_sum(field: str, condition: Q | None = None):
     return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=MONEY)
@@ -204,56 +181,74 @@ def _value_sums(year: int, month: int) -> dict:
     }
 
 
-def _ids(projects) -> QuerySet | list:
+def _project_filter(projects) -> dict:
+    """The filter restricting plans and values to `projects` (a Project queryset or ids); none at
+    all for an unfiltered queryset, so the city's figures do not join every project for nothing."""
     if isinstance(projects, QuerySet):
-        return projects.order_by().values("pk")
-    return list(projects)
+        if projects.model is Project and not projects.query.where and not projects.query.is_sliced:
+            return {}
+        return {"project__in": projects.order_by().values("pk")}
+    return {"project__in": list(projects)}
 
 
-def _group_path(by: str) -> str:
-    return "project_id" if by in ("id", "pk") else f"project__{by}"
+def _paths(by) -> tuple[str, ...]:
+    fields_ = (by,) if isinstance(by, str) else tuple(by)
+    return tuple("project_id" if f in ("id", "pk") else f"project__{f}" for f in fields_)
+
+
+def _plans(projects, year: int):
+    return AnnualPlan.objects.filter(year=year, **_project_filter(projects)).order_by()
+
+
+def _values(projects, year: int, month: int, basis: str, as_of):
+    py, _pm = previous_month(year, month)
+    return (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(year__in={year, year - 1, py}, **_project_filter(projects))
+        .order_by()
+    )
+
+
+def _money(row: dict) -> dict:
+    return {key: as_money(value) for key, value in row.items()}
 
 
 def sums_by(
     *,
     projects,
-    by: str,
+    by,
     year: int,
     month: int,
     basis: str = Basis.APPROVED,
     as_of: dt.datetime | None = None,
 ) -> dict:
     """`Sums` per value of the project field `by` ("county", "department", "reporting_unit",
-    "key_level", "industry", "is_industrial", "id" …) for the projects in `projects` (a queryset
-    or ids). Two queries. Groups with neither plan nor reports are absent."""
-    ids = _ids(projects)
-    path = _group_path(by)
-    py, _pm = previous_month(year, month)
-    plans = (
-        AnnualPlan.objects.filter(project__in=ids, year=year)
-        .order_by()
-        .values(path)
-        .annotate(total=_money_sum("planned_investment"))
-    )
-    result: dict = {row[path]: Sums(annual_plan=as_money(row["total"])) for row in plans}
-    values = (
-        counted_values(basis=basis, as_of=as_of)
-        .filter(project__in=ids, year__in={year, year - 1, py})
-        .order_by()
-        .values(path)
-        .annotate(**_value_sums(year, month))
-    )
+    "key_level", "industry", "is_industrial", "id" …), or per tuple of values when `by` names several
+    fields, for the projects in `projects` (a queryset or ids). Two queries. Groups with neither plan
+    nor reports are absent."""
+    paths = _paths(by)
+
+    def key(row):
+        values = tuple(row.pop(p) for p in paths)
+        return values[0] if isinstance(by, str) else values
+
+    plans = _plans(projects, year).values(*paths).annotate(annual_plan=_money_sum("planned_investment"))
+    result: dict = {key(row): Sums(**_money(row)) for row in plans}
+    values = _values(projects, year, month, basis, as_of).values(*paths).annotate(**_value_sums(year, month))
     for row in values:
-        key = row.pop(path)
-        money = {k: as_money(v) for k, v in row.items()}
-        result[key] = replace(result.get(key, Sums()), **money)
+        k = key(row)
+        result[k] = replace(result.get(k, Sums()), **_money(row))
     return result
+
+
+def _figures_of(sums: dict, keys, **period) -> dict:
+    return {key: Figures.from_sums(sums.get(key, Sums()), **period) for key in keys}
 
 
 def figures_by(
     *,
     projects,
-    by: str,
+    by,
     year: int,
     month: int,
     basis: str = Basis.APPROVED,
@@ -263,10 +258,29 @@ def figures_by(
     """`Figures` per value of `by` (see `sums_by`); every key in `keys` is present (zero if idle)."""
     sums = sums_by(projects=projects, by=by, year=year, month=month, basis=basis, as_of=as_of)
     wanted = list(keys) if keys is not None else list(sums)
-    return {
-        key: Figures.from_sums(sums.get(key, Sums()), year=year, month=month, basis=basis, as_of=as_of)
-        for key in wanted
-    }
+    return _figures_of(sums, wanted, year=year, month=month, basis=basis, as_of=as_of)
+
+
+def figures_by_each(
+    *,
+    projects,
+    dims: Iterable[str],
+    year: int,
+    month: int,
+    basis: str = Basis.APPROVED,
+    as_of: dt.datetime | None = None,
+) -> dict[str, dict]:
+    """`{dim: {value: Figures}}` for several groupings at once (e.g. county and department): one pass
+    grouped by all of them together, rolled up to each — two queries instead of two per grouping."""
+    dims = tuple(dims)
+    combined = sums_by(projects=projects, by=dims, year=year, month=month, basis=basis, as_of=as_of)
+    result = {}
+    for i, dim in enumerate(dims):
+        rolled: dict = {}
+        for key, sums in combined.items():
+            rolled[key[i]] = rolled.get(key[i], Sums()) + sums
+        result[dim] = _figures_of(rolled, rolled, year=year, month=month, basis=basis, as_of=as_of)
+    return result
 
 
 def figures_by_project(
@@ -277,29 +291,27 @@ def figures_by_project(
     return figures_by(projects=ids, by="id", year=year, month=month, basis=basis, as_of=as_of, keys=ids)
 
 
-def set_sums(
-    *, projects, year: int, month: int, basis: str = Basis.APPROVED, as_of: dt.datetime | None = None
-) -> Sums:
-    ids = _ids(projects)
-    plan = AnnualPlan.objects.filter(project__in=ids, year=year).aggregate(
-        total=_money_sum("planned_investment")
-    )["total"]
-    py, _pm = previous_month(year, month)
-    values = (
-        counted_values(basis=basis, as_of=as_of)
-        .filter(project__in=ids, year__in={year, year - 1, py})
-        .order_by()
-        .aggregate(**_value_sums(year, month))
-    )
-    return Sums(annual_plan=as_money(plan), **{k: as_money(v) for k, v in values.items()})
+def figures_on_bases(
+    *, projects, year: int, month: int, bases=(Basis.WORKING, Basis.APPROVED), as_of=None
+) -> dict[str, Figures]:
+    """The figures of one project set on several bases (a grid's working and approved lines): the
+    plan is read once, then one query per basis."""
+    plan = as_money(_plans(projects, year).aggregate(total=_money_sum("planned_investment"))["total"])
+    result = {}
+    for basis in bases:
+        values = _values(projects, year, month, basis, as_of).aggregate(**_value_sums(year, month))
+        sums = Sums(annual_plan=plan, **_money(values))
+        result[Basis(basis).value] = Figures.from_sums(sums, year=year, month=month, basis=basis, as_of=as_of)
+    return result
 
 
 def figures(
     *, projects, year: int, month: int, basis: str = Basis.APPROVED, as_of: dt.datetime | None = None
 ) -> Figures:
     """The figures of any project set (city, county, department, key list, a unit): two queries."""
-    sums = set_sums(projects=projects, year=year, month=month, basis=basis, as_of=as_of)
-    return Figures.from_sums(sums, year=year, month=month, basis=basis, as_of=as_of)
+    return figures_on_bases(projects=projects, year=year, month=month, bases=(basis,), as_of=as_of)[
+        Basis(basis).value
+    ]
 
 
 def project_figures(
@@ -316,93 +328,48 @@ def figures_by_subtree(
     month: int,
     basis: str = Basis.APPROVED,
     as_of: dt.datetime | None = None,
-) -> dict[int, Figures]:
+) -> dict:
     """Per organisation in `units`: the figures of the projects whose reporting unit lies in its
-    subtree (a county includes its towns), as each unit's grid shows them. Two queries."""
-    units = list(units)
+    subtree (a county includes its towns), as each unit's grid shows them; under the key None, the
+    figures of all of `projects`. Three queries."""
     exact = sums_by(projects=projects, by="reporting_unit", year=year, month=month, basis=basis, as_of=as_of)
-    from accounts.models import Organisation
-
     paths = dict(Organisation.objects.filter(pk__in=list(exact)).values_list("pk", "path"))
-    result = {}
+    totals: dict = {None: sum(exact.values(), Sums())}
     for unit in units:
-        total = Sums()
-        for unit_id, sums in exact.items():
-            if paths.get(unit_id, "").startswith(unit.path):
-                total += sums
-        result[unit.pk] = Figures.from_sums(total, year=year, month=month, basis=basis, as_of=as_of)
-    return result
-
-
-def monthly_series(
-    *, projects, year: int, until_month: int = 12, basis: str = Basis.APPROVED, as_of=None
-) -> list[Figures]:
-    """Month by month (1…until_month) figures of a project set for a chart: two queries."""
-    ids = _ids(projects)
-    plan = as_money(
-        AnnualPlan.objects.filter(project__in=ids, year=year).aggregate(
-            total=_money_sum("planned_investment")
-        )["total"]
-    )
-    per_month = {
-        (row["year"], row["month"]): as_money(row["total"])
-        for row in counted_values(basis=basis, as_of=as_of)
-        .filter(project__in=ids, year__in={year, year - 1})
-        .order_by()
-        .values("year", "month")
-        .annotate(total=_money_sum("invested"))
-    }
-    series = []
-    ytd = last_ytd = ZERO
-    for m in range(1, until_month + 1):
-        ytd += per_month.get((year, m), ZERO)
-        last_ytd += per_month.get((year - 1, m), ZERO)
-        py, pm = previous_month(year, m)
-        sums = Sums(
-            annual_plan=plan,
-            ytd_completed=ytd,
-            month_invested=per_month.get((year, m), ZERO),
-            prev_month_invested=per_month.get((py, pm), ZERO),
-            last_year_ytd=last_ytd,
+        totals[unit.pk] = sum(
+            (sums for unit_id, sums in exact.items() if paths.get(unit_id, "").startswith(unit.path)), Sums()
         )
-        series.append(Figures.from_sums(sums, year=year, month=m, basis=basis, as_of=as_of))
-    return series
+    return _figures_of(totals, totals, year=year, month=month, basis=basis, as_of=as_of)
 
 
 # --- per-project running totals -------------------------------------------------------------
+
+
+def _per_project(project_ids, condition: Q, basis: str, as_of) -> dict[int, Decimal]:
+    ids = list(project_ids)
+    rows = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(condition, project_id__in=ids)
+        .order_by()
+        .values("project_id")
+        .annotate(total=_money_sum("invested"))
+    )
+    sums = {r["project_id"]: as_money(r["total"]) for r in rows}
+    return {pid: sums.get(pid, ZERO) for pid in ids}
 
 
 def ytd_completed(
     project_ids, year: int, month: int, *, basis: str = Basis.APPROVED, as_of=None
 ) -> dict[int, Decimal]:
     """1–N月累计 of each project (every project asked for; zero if none). One query."""
-    ids = list(project_ids)
-    rows = (
-        counted_values(basis=basis, as_of=as_of)
-        .filter(project_id__in=ids, year=year, month__lte=month)
-        .order_by()
-        .values("project_id")
-        .annotate(total=_money_sum("invested"))
-    )
-    sums = {r["project_id"]: as_money(r["total"]) for r in rows}
-    return {pid: sums.get(pid, ZERO) for pid in ids}
+    return _per_project(project_ids, Q(year=year, month__lte=month), basis, as_of)
 
 
 def since_start_completed(
     project_ids, year: int, month: int, *, basis: str = Basis.APPROVED, as_of=None
 ) -> dict[int, Decimal]:
     """开工累计 of each project: everything counted up to and including `year`/`month`. One query."""
-    ids = list(project_ids)
-    rows = (
-        counted_values(basis=basis, as_of=as_of)
-        .filter(project_id__in=ids)
-        .filter(Q(year__lt=year) | Q(year=year, month__lte=month))
-        .order_by()
-        .values("project_id")
-        .annotate(total=_money_sum("invested"))
-    )
-    sums = {r["project_id"]: as_money(r["total"]) for r in rows}
-    return {pid: sums.get(pid, ZERO) for pid in ids}
+    return _per_project(project_ids, Q(year__lt=year) | Q(year=year, month__lte=month), basis, as_of)
 
 
 def annotate_ytd_completed(queryset, *, basis: str = Basis.APPROVED, name: str = "ytd_completed"):
@@ -417,15 +384,6 @@ def annotate_ytd_completed(queryset, *, basis: str = Basis.APPROVED, name: str =
     )
     return queryset.annotate(
         **{name: Coalesce(Subquery(ytd, output_field=MONEY), Value(ZERO), output_field=MONEY)}
-    )
-
-
-def approved_values(report_ids) -> dict[int, Decimal]:
-    """The approved value in force of each report (absent: never approved). One query."""
-    return dict(
-        ReportRevision.objects.filter(report_id__in=list(report_ids), superseded_at__isnull=True).values_list(
-            "report_id", "invested"
-        )
     )
 
 
@@ -444,8 +402,6 @@ def project_series(
     annual_plan, completion_rate, and the current report's status, revision, working value and id
     (so a page can say a correction is pending). Three queries.
     """
-    from django.utils import timezone
-
     current = {
         (r.year, r.month): r
         for r in MonthlyReport.objects.filter(project=project).only(
@@ -464,10 +420,9 @@ def project_series(
         starts.append((project.actual_start.year, project.actual_start.month))
     if not starts:
         return []
-    y, m = min(starts)
     series = []
     cumulative = ytd = ZERO
-    while (y, m) <= end:
+    for y, m in iter_months(min(starts), end):
         if m == 1:
             ytd = ZERO
         invested = counted.get((y, m))
@@ -490,5 +445,4 @@ def project_series(
                 "working_invested": report.invested if report else None,
             }
         )
-        y, m = next_month(y, m)
     return series[-months:] if months else series

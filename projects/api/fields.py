@@ -32,6 +32,7 @@ class MoneyField(serializers.Field):
     """
 
     default_error_messages = {"null": "该字段不能为空。", "required": "该字段是必填项。"}
+    parse = staticmethod(parse_money)
 
     def __init__(self, *, messages: dict | None = None, **kwargs):
         self.messages = messages
@@ -43,7 +44,7 @@ class MoneyField(serializers.Field):
             # unlike a spreadsheet's float cell, whose binary tail nobody typed.
             data = repr(data)
         try:
-            return parse_money(data, messages=self.messages)
+            return self.parse(data, messages=self.messages)
         except CellError as exc:
             raise serializers.ValidationError(str(exc), code=exc.code) from None
 
@@ -81,10 +82,4 @@ class ChineseDateField(serializers.Field):
 class PercentField(MoneyField):
     """A share from 0 to 100 with two decimals ("85", "85.5%")."""
 
-    def to_internal_value(self, data):
-        if isinstance(data, float):
-            data = repr(data)
-        try:
-            return parse_percent(data, messages=self.messages)
-        except CellError as exc:
-            raise serializers.ValidationError(str(exc), code=exc.code) from None
+    parse = staticmethod(parse_percent)

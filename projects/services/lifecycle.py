@@ -46,6 +46,17 @@ def allowed_transitions(user, project: Project) -> list[tuple[str, str, bool]]:
     return result
 
 
+def _check_stage_date(project: Project, stage: str, target: str, today: dt.date) -> None:
+    """The date `stage` needs is on the record and not in the future (named for the move to `target`)."""
+    field, label = STAGE_REQUIRED_DATE[stage]
+    value = getattr(project, field)
+    if not value:
+        skipped = "" if stage == target else "（跨阶段变更也须有此日期，请先在项目编辑页填写）"
+        raise TransitionError(f"变更为“{Stage(target).label}”须填写{label}{skipped}。")
+    if value > today:
+        raise TransitionError(f"{label}不能晚于今天。")
+
+
 @transaction.atomic
 def project_transition(
     *, actor, project: Project, to: str, reason: str = "", effective_date: dt.date | None = None
@@ -87,44 +98,28 @@ def project_transition(
     before = audit.snapshot(locked)
     today = timezone.localdate()
     required = STAGE_REQUIRED_DATE.get(target)
-    if required:
-        field, label = required
-        if effective_date and not getattr(locked, field):
-            setattr(locked, field, effective_date)
+    if required and effective_date and not getattr(locked, required[0]):
+        setattr(locked, required[0], effective_date)
+    main_line = current in STAGE_ORDER and target in STAGE_ORDER
+    forward = main_line and STAGE_ORDER.index(target) > STAGE_ORDER.index(current)
     # A skip forward still needs the dates of the stages it skips (竣工 needs the start too); a
     # step back drops the dates of the stages it leaves, so the record never contradicts its stage.
-    steps = []  # (stage, day) rows to record, the skipped stages first
-    if current in STAGE_ORDER and target in STAGE_ORDER:
-        here, there = STAGE_ORDER.index(current), STAGE_ORDER.index(target)
-        if there > here:
-            for stage in STAGE_ORDER[here + 1 : there + 1]:
-                needed = STAGE_REQUIRED_DATE.get(stage)
-                if needed:
-                    value = getattr(locked, needed[0])
-                    if not value:
-                        raise TransitionError(
-                            f"变更为“{target.label}”须填写{needed[1]}"
-                            + (
-                                "。"
-                                if stage == target
-                                else "（跨阶段变更也须有此日期，请先在项目编辑页填写）。"
-                            )
-                        )
-                    if value > today:
-                        raise TransitionError(f"{needed[1]}不能晚于今天。")
-                    if stage != target:
-                        steps.append((stage, value))
-        else:
-            for stage in STAGE_ORDER[there + 1 :]:
-                needed = STAGE_REQUIRED_DATE.get(stage)
-                if needed:
-                    setattr(locked, needed[0], None)
-    elif required:
-        value = getattr(locked, required[0])
-        if not value:
-            raise TransitionError(f"变更为“{target.label}”须填写{required[1]}。")
-        if value > today:
-            raise TransitionError(f"{required[1]}不能晚于今天。")
+    through = (
+        STAGE_ORDER[STAGE_ORDER.index(current) + 1 : STAGE_ORDER.index(target) + 1] if forward else [target]
+    )
+    for stage in through:
+        if stage in STAGE_REQUIRED_DATE:
+            _check_stage_date(locked, stage, target, today)
+    if main_line and not forward:
+        for stage in STAGE_ORDER[STAGE_ORDER.index(target) + 1 :]:
+            if stage in STAGE_REQUIRED_DATE:
+                setattr(locked, STAGE_REQUIRED_DATE[stage][0], None)
+    # (stage, day) rows to record: the skipped dated stages first, each on its own date.
+    steps = [
+        (stage, getattr(locked, STAGE_REQUIRED_DATE[stage][0]))
+        for stage in through[:-1]
+        if stage in STAGE_REQUIRED_DATE
+    ]
     if target == Stage.SUSPENDED:
         locked.stage_before_suspension = current
     elif current == Stage.SUSPENDED:
@@ -137,11 +132,6 @@ def project_transition(
     locked.save()
     # Entering a stage along the main line takes effect on the stage's own date; resuming after a
     # suspension or stepping back takes effect today (the past months stay as they were).
-    forward = (
-        current in STAGE_ORDER
-        and target in STAGE_ORDER
-        and STAGE_ORDER.index(target) > STAGE_ORDER.index(current)
-    )
     steps.append((target, getattr(locked, required[0]) if required and forward else today))
     now = timezone.now()
     previous = current

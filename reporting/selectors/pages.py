@@ -21,6 +21,7 @@ from projects import periods
 from projects.choices import Stage
 from projects.models import AnnualPlan, Project
 from projects.money import ZERO, as_money
+from projects.parsing import CellError, parse_money
 from projects.selectors.projects import MONEY
 
 from .. import measures
@@ -150,11 +151,11 @@ class GridRow:
 
     @property
     def needs_explanation(self) -> bool:
-        value = self.inputs.get("invested")
         try:
-            return Decimal(str(value)) > self.remaining if value not in (None, "") else False
-        except ArithmeticError:
+            invested = parse_money(self.inputs.get("invested"))
+        except CellError:
             return False
+        return invested is not None and invested > self.remaining
 
     @property
     def invested(self) -> Decimal | None:
@@ -220,9 +221,8 @@ class Grid:
 
 
 def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
-    """Every project `unit` must report for (year, month), with last month and the totals before it.
-
-    Five queries for any number of projects.
+    """Every project `unit` must report for (year, month), with last month and the totals before it,
+    and the unit's working and approved figures. Eight queries for any number of projects.
     """
     plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")[:1]
     projects = list(
@@ -266,14 +266,16 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
         )
         for p in projects
     ]
-    unit_projects = Project.objects.filter(reporting_unit__path__startswith=unit.path)
+    lines = measures.figures_on_bases(
+        projects=Project.objects.filter(reporting_unit__path__startswith=unit.path), year=year, month=month
+    )
     return Grid(
         unit=unit,
         year=year,
         month=month,
         rows=rows,
-        working=measures.figures(projects=unit_projects, year=year, month=month, basis=Basis.WORKING),
-        approved=measures.figures(projects=unit_projects, year=year, month=month, basis=Basis.APPROVED),
+        working=lines[Basis.WORKING],
+        approved=lines[Basis.APPROVED],
     )
 
 
@@ -375,7 +377,8 @@ def _state(p: UnitProgress, overdue: bool) -> tuple:
 
 
 def office_overview(*, user, year: int, month: int, today: dt.date | None = None) -> OfficeOverview:
-    """Each reporting unit's state for (year, month) against the due day; three queries."""
+    """Each reporting unit's state for (year, month) against the due day, and its approved figures
+    (and the whole scope's); six queries."""
     today = today or timezone.localdate()
     due = due_date(year, month)
     overdue = today > due
@@ -413,14 +416,18 @@ def office_overview(*, user, year: int, month: int, today: dt.date | None = None
     ordered = sorted(progress.values(), key=lambda p: (p.unit.sort_order, p.unit.pk))
     # Each unit's figures on the approved basis, for the projects whose reporting unit lies in its
     # subtree (what its grid's approved line shows), and the whole scope's.
-    scoped = Project.objects.filter(project_scope_q(user))
     by_unit = measures.figures_by_subtree(
-        units=[p.unit for p in ordered], projects=scoped, year=year, month=month, basis=Basis.APPROVED
+        units=[p.unit for p in ordered],
+        projects=Project.objects.filter(project_scope_q(user)),
+        year=year,
+        month=month,
+        basis=Basis.APPROVED,
     )
     for p in ordered:
         p.figures = by_unit[p.unit.pk]
-    total = measures.figures(projects=scoped, year=year, month=month, basis=Basis.APPROVED)
-    return OfficeOverview(year=year, month=month, due=due, overdue=overdue, units=ordered, figures=total)
+    return OfficeOverview(
+        year=year, month=month, due=due, overdue=overdue, units=ordered, figures=by_unit[None]
+    )
 
 
 # --- the dossier's progress card -------------------------------------------------------------
@@ -433,7 +440,7 @@ def _num(value):
 
 
 def dossier_progress(*, project, months: int = DOSSIER_MONTHS) -> dict:
-    """The dossier's month-by-month table and chart (two queries whatever the project's age)."""
+    """The dossier's month-by-month table and chart (three queries whatever the project's age)."""
     series = measures.project_series(project=project, basis=Basis.APPROVED, months=0)
     for row in series:
         row["pk"] = row["report_id"]
