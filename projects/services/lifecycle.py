@@ -25,6 +25,25 @@ def _is_step_forward(current: str, target: str) -> bool:
     return False
 
 
+def _through(current: str, target: str) -> list[str]:
+    """The stages a move enters, in order: every stage up to the target on a skip forward along the
+    main line, else the target alone."""
+    if current in STAGE_ORDER and target in STAGE_ORDER:
+        here, there = STAGE_ORDER.index(current), STAGE_ORDER.index(target)
+        if there > here:
+            return STAGE_ORDER[here + 1 : there + 1]
+    return [target]
+
+
+def _missing_skipped_date(project: Project, target: str) -> bool:
+    """A skip forward whose skipped stages lack their dates on the record (the move's form asks only
+    for the target's date)."""
+    return any(
+        stage in STAGE_REQUIRED_DATE and not getattr(project, STAGE_REQUIRED_DATE[stage][0])
+        for stage in _through(project.stage, target)[:-1]
+    )
+
+
 def allowed_transitions(user, project: Project) -> list[tuple[str, str, bool]]:
     """`(stage, label, needs_office)` the user may pick for `project`, for the stage-action menu."""
     if not permissions.can_transition_project(user, project):
@@ -41,7 +60,7 @@ def allowed_transitions(user, project: Project) -> list[tuple[str, str, bool]]:
             or project.stage == Stage.SUSPENDED
             and stage == project.stage_before_suspension
         )
-        if ordinary or office:
+        if (ordinary or office) and not _missing_skipped_date(project, stage):
             result.append((stage.value, stage.label, not ordinary))
     return result
 
@@ -104,9 +123,7 @@ def project_transition(
     forward = main_line and STAGE_ORDER.index(target) > STAGE_ORDER.index(current)
     # A skip forward still needs the dates of the stages it skips (竣工 needs the start too); a
     # step back drops the dates of the stages it leaves, so the record never contradicts its stage.
-    through = (
-        STAGE_ORDER[STAGE_ORDER.index(current) + 1 : STAGE_ORDER.index(target) + 1] if forward else [target]
-    )
+    through = _through(current, target)
     for stage in through:
         if stage in STAGE_REQUIRED_DATE:
             _check_stage_date(locked, stage, target, today)
