@@ -29,6 +29,11 @@ def make_user(username, org, *roles, **kw) -> User:
     return user
 
 
+# The reason on the stage-history rows a factory project starts with; tests about the history a
+# service writes leave these out.
+FACTORY_HISTORY = "测试数据"
+
+
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
@@ -52,7 +57,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             from projects.history import initial_history, stage_history_relink
             from projects.models import StageChange
 
-            StageChange.objects.bulk_create(initial_history(self, actor=None, reason="测试数据"))
+            StageChange.objects.bulk_create(initial_history(self, actor=None, reason=FACTORY_HISTORY))
             stage_history_relink([self.pk])
 
 

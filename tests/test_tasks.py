@@ -169,9 +169,14 @@ def test_after_the_commit_a_json_message_lands_on_the_redis_queue(
 # --- a dead broker ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("port", "limit"), [("closed_port", 2.0), ("silent_port", 3.0)])
+# The bounds say "gives up instead of hanging" (it hung for good before the timeouts were set; it
+# takes about 1 s on a refused port and 2 s on a silent one), with room for a loaded CI machine.
+HANG = 8.0
+
+
+@pytest.mark.parametrize("port", ["closed_port", "silent_port"])
 def test_with_the_broker_down_the_write_commits_quickly_and_a_warning_is_logged(
-    port, limit, request, broker_app, django_capture_on_commit_callbacks, caplog
+    port, request, broker_app, django_capture_on_commit_callbacks, caplog
 ):
     broker_app(f"redis://127.0.0.1:{request.getfixturevalue(port)}/0")
     started = time.monotonic()
@@ -180,15 +185,15 @@ def test_with_the_broker_down_the_write_commits_quickly_and_a_warning_is_logged(
             with transaction.atomic():
                 Group.objects.create(name="泽州县填报")
                 enqueue_on_commit("tests.record_probe", "lost")
-    assert time.monotonic() - started < limit
+    assert time.monotonic() - started < HANG
     assert Group.objects.filter(name="泽州县填报").exists()
     assert "Could not queue tests.record_probe" in caplog.text
 
 
 @pytest.mark.parametrize("port", ["closed_port", "silent_port"])
-def test_delay_against_a_dead_broker_raises_within_three_seconds(port, request, broker_app):
+def test_sending_to_a_dead_broker_raises_instead_of_hanging(port, request, broker_app):
     app = broker_app(f"redis://127.0.0.1:{request.getfixturevalue(port)}/0")
     started = time.monotonic()
     with pytest.raises(OperationalError):
         app.send_task("tests.record_probe", args=["lost"])
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < HANG

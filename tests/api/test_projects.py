@@ -16,7 +16,7 @@ from django.urls import reverse
 from projects.choices import ApprovalStatus, Stage
 from projects.models import Approval, ApprovalKind, StageChange
 from projects.services import project_transition
-from tests.factories import AnnualPlanFactory, ProjectFactory
+from tests.factories import FACTORY_HISTORY, AnnualPlanFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_detail_adds_funding_flags_plans_approvals_and_stage_history(world, clie
             "note": "",
         }
     ]
-    [change] = [c for c in body["stage_changes"] if c["reason"] != "测试数据"]
+    [change] = [c for c in body["stage_changes"] if c["reason"] != FACTORY_HISTORY]
     assert change["from_stage"] == "construction" and change["to_stage"] == "completed"
     assert change["to_stage_display"] == "竣工"
     assert change["actor"] == "zezhou"

@@ -48,7 +48,8 @@ def test_money_in_a_yi_yuan_column_is_converted():
         ("-5", "金额不能为负数"),
         ("-1.2亿", "金额不能为负数"),
         ("约100", "不是有效的金额"),
-        # Typed text keeps what was typed or is refused; it is never rounded behind the user's back.
+        # Typed 万元 keeps what was typed or is refused, never rounded behind the user's back (an amount
+        # typed in 元 is converted, and only that conversion rounds to the cent of 万元).
         ("１，２３４．５６７", "金额最多保留两位小数（万元）"),
     ],
 )

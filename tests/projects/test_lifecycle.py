@@ -14,7 +14,7 @@ from projects.choices import Stage
 from projects.exceptions import TransitionError
 from projects.models import StageChange
 from projects.services import allowed_transitions, project_transition
-from tests.factories import ProjectFactory
+from tests.factories import FACTORY_HISTORY, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def stage_of(project) -> str:
 
 
 def history(project):
-    return list(StageChange.objects.filter(project=project).exclude(reason="测试数据").order_by("id"))
+    return list(StageChange.objects.filter(project=project).exclude(reason=FACTORY_HISTORY).order_by("id"))
 
 
 def audit_rows(project):

@@ -4,7 +4,7 @@ reporting obligation read from stage history — all against hand-computed numbe
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -19,7 +19,7 @@ from reporting.measures import Basis
 from reporting.models import MonthlyReport
 from reporting.selectors.reports import reporting_projects
 from reporting.services import ReportRowErrors, report_approve, report_correct, report_submit, reports_save
-from tests.factories import AnnualPlanFactory, ProjectFactory
+from tests.factories import FACTORY_HISTORY, AnnualPlanFactory, ProjectFactory
 
 from .conftest import enter, row
 
@@ -37,10 +37,7 @@ def test_rate_rounds_half_up():
 def test_gap_to_time_progress_is_one_division_rounded_once():
     # (121·1200 − 1·100·1200) / (12·1200) = 1.75 exactly → 1.8
     assert measures.gap_to_time_progress(D("121"), D("1200"), 1) == D("1.8")
-    # Two divisions subtracted lose the tie: 10.0833… − 8.3333… = 1.7499…97 → 1.7.
-    naive = D(121) * 100 / D(1200) - D(100) / 12
-    assert naive < D("1.75")
-    assert naive.quantize(D("0.1"), rounding=ROUND_HALF_UP) == D("1.7")
+    # (Two divisions subtracted lose the tie: 10.0833… − 8.3333… = 1.7499…97 → 1.7, the old bug.)
 
 
 def test_time_progress_zero_base_and_growth():
@@ -175,7 +172,7 @@ def test_figures_by_county_match_each_county_set(world, django_assert_num_querie
         )
 
 
-def test_figures_by_subtree_match_the_subtree_set(world):
+def test_figures_by_subtree_match_the_subtree_set(world, django_assert_num_queries):
     town_project = ProjectFactory(county=world.zezhou, town=world.bagong, reporting_unit=world.bagong)
     AnnualPlanFactory(project=town_project, planned_investment=D("600.00"))
     enter(world, world.zz_project, 2025, 3, 60, approve=True)
@@ -184,7 +181,21 @@ def test_figures_by_subtree_match_the_subtree_set(world):
     enter(world, world.gp_project, 2025, 3, 999, approve=True, user="gaoping")
 
     kw = dict(year=2025, month=3, basis=Basis.APPROVED)
-    result = measures.figures_by_subtree(units=[world.zezhou], projects=Project.objects.all(), **kw)
+    units = [world.zezhou, world.bagong, world.gaoping]
+    with django_assert_num_queries(3):
+        result = measures.figures_by_subtree(units=units, projects=Project.objects.all(), **kw)
+    assert (result[world.bagong.pk].annual_plan, result[world.bagong.pk].ytd_completed) == (
+        D("600.00"),
+        D("30.00"),
+    )
+    assert result[world.bagong.pk].completion_rate == D("5.0")
+    assert result[world.gaoping.pk].ytd_completed == D("999.00")
+    assert result[world.gaoping.pk] == measures.figures(
+        projects=Project.objects.filter(reporting_unit__path__startswith=world.gaoping.path), **kw
+    )
+    # Under None: every project given, whatever unit reports it.
+    assert result[None] == measures.figures(projects=Project.objects.all(), **kw)
+    assert result[None].ytd_completed == D("1089.00")  # 60 + 30 + 999
     expected = measures.figures(
         projects=Project.objects.filter(reporting_unit__path__startswith=world.zezhou.path), **kw
     )
@@ -203,6 +214,7 @@ def test_figures_by_subtree_match_the_subtree_set(world):
 def test_owing_a_month_follows_stage_history(world):
     p = world.zz_project  # in construction since 2025-03-15
     assert Project.objects.filter(owes_report_q(2025, 9)).filter(pk=p.pk).exists()
+    assert Project.objects.filter(owes_report_q(2025, 11)).filter(pk=p.pk).exists()  # until suspended
 
     with time_machine.travel("2025-10-10 10:00 +0800", tick=False):
         project_transition(actor=world["office"], project=p, to="suspended", reason="资金未到位")
@@ -242,7 +254,7 @@ def test_a_month_outside_construction_in_history_is_refused(world):
             from_stage=before,
             to_stage=to,
             at=at + dt.timedelta(days=i),
-            reason="测试数据",
+            reason=FACTORY_HISTORY,
             effective_date=day,
         )
     stage_history_relink([p.pk])

@@ -14,6 +14,7 @@ from projects.models import Project, StageChange
 from reporting import measures
 from reporting.choices import ReportStatus
 from reporting.measures import Basis
+from reporting.models import MonthlyReport
 from reporting.selectors.reports import (
     report_get_for_user,
     report_list,
@@ -152,7 +153,9 @@ def test_monthly_series_of_the_dossier(history):
     assert by_month[(2024, 12)]["status"] == ReportStatus.APPROVED
     assert by_month[(2025, 1)]["ytd"] == D("50.00")  # the year restarts
     march = dict(by_month[(2025, 3)])
-    assert march.pop("report_id")
+    assert (
+        march.pop("report_id") == MonthlyReport.objects.get(project=history.zz_project, year=2025, month=3).pk
+    )
     assert march == {
         "year": 2025,
         "month": 3,
