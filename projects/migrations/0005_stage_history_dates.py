@@ -13,45 +13,49 @@ from zoneinfo import ZoneInfo
 from django.db import migrations, models
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-REQUIRED_DATE = {"construction": "actual_start", "completed": "actual_completion", "operation": "operation_date"}
+REQUIRED_DATE = {
+    "construction": "actual_start",
+    "completed": "actual_completion",
+    "operation": "operation_date",
+}
 ONE_DAY = dt.timedelta(days=1)
 
 
 def _ends(rows):
-    ordered = sorted(rows, key=lambda r: (r.at, r.id))
+    """`ended_on` per position in `rows` (see projects.history.governing_ends, frozen here)."""
+    ordered = sorted(range(len(rows)), key=lambda i: (rows[i].at, rows[i].id or 0))
     result = {}
-    for i, row in enumerate(ordered):
-        later = ordered[i + 1 :]
-        if any(s.effective_date <= row.effective_date for s in later):
-            result[row.id] = row.effective_date - ONE_DAY
-            continue
-        takeovers = [s.effective_date for s in later if s.effective_date > row.effective_date]
-        result[row.id] = min(takeovers) if takeovers else None
+    for n, i in enumerate(ordered):
+        effective = rows[i].effective_date
+        later = [rows[k].effective_date for k in ordered[n + 1 :]]
+        if any(day <= effective for day in later):
+            result[i] = effective - ONE_DAY
+        else:
+            result[i] = min(later, default=None)
     return result
 
 
 def fill(apps, schema_editor):
     Project = apps.get_model("projects", "Project")
     StageChange = apps.get_model("projects", "StageChange")
-    dates = {
-        p["id"]: p
-        for p in Project.objects.values("id", "actual_start", "actual_completion", "operation_date")
-    }
     rows_by_project = defaultdict(list)
     for row in StageChange.objects.order_by("project_id", "at", "id"):
         rows_by_project[row.project_id].append(row)
-    for project_id, project in dates.items():
-        rows = rows_by_project[project_id]
+    changed, created = [], []
+    for project in Project.objects.values(
+        "id", "actual_start", "actual_completion", "operation_date"
+    ).iterator():
+        rows = rows_by_project[project["id"]]
         for row in rows:
             if row.effective_date is None:
                 field = REQUIRED_DATE.get(row.to_stage)
-                day = project.get(field) if field else None
-                row.effective_date = day or row.at.astimezone(SHANGHAI).date()
-                row.save(update_fields=["effective_date"])
+                row.effective_date = (project.get(field) if field else None) or row.at.astimezone(
+                    SHANGHAI
+                ).date()
         if project["actual_start"] and not any(r.to_stage == "construction" for r in rows):
             first_at = min((r.at for r in rows), default=None)
-            synthetic = StageChange.objects.create(
-                project_id=project_id,
+            synthetic = StageChange(
+                project_id=project["id"],
                 from_stage="",
                 to_stage="construction",
                 at=(first_at - dt.timedelta(seconds=1)) if first_at else dt.datetime.now(dt.UTC),
@@ -59,8 +63,12 @@ def fill(apps, schema_editor):
                 effective_date=project["actual_start"],
             )
             rows.insert(0, synthetic)
-        for row_id, end in _ends(rows).items():
-            StageChange.objects.filter(pk=row_id).update(ended_on=end)
+            created.append(synthetic)
+        for i, end in _ends(rows).items():
+            rows[i].ended_on = end
+        changed.extend(r for r in rows if r.pk)
+    StageChange.objects.bulk_create(created, batch_size=1000)
+    StageChange.objects.bulk_update(changed, ["effective_date", "ended_on"], batch_size=1000)
 
 
 class Migration(migrations.Migration):
