@@ -144,6 +144,11 @@ class Figures:
     def ahead_of_time(self) -> bool | None:
         return None if self.vs_time_progress_pp is None else self.vs_time_progress_pp >= 0
 
+    @property
+    def gap_points(self) -> Decimal | None:
+        """The size of the gap, for "超过/低于时间进度 N 个百分点" (the sign is in the words)."""
+        return None if self.vs_time_progress_pp is None else abs(self.vs_time_progress_pp)
+
     @classmethod
     def from_sums(
         cls, sums: Sums, *, year: int, month: int, basis: str, as_of: dt.datetime | None = None

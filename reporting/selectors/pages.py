@@ -201,11 +201,13 @@ class Grid:
 
     @property
     def counts(self) -> dict:
-        result = {"total": len(self.rows), "none": 0}
+        """Rows by status; "none" is owed and not yet entered, as the office page counts it, and
+        "may_start" the 前期 rows offered to start this month (owed only once started)."""
+        result = {"total": len(self.rows), "none": 0, "may_start": 0}
         for s in ReportStatus:
             result[s.value] = 0
         for r in self.rows:
-            result[r.status or "none"] += 1
+            result[r.status or ("may_start" if r.is_prework else "none")] += 1
         return result
 
     @property

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from projects.templatetags.portal import wan
+
 from ..choices import ReportStatus
 
 register = template.Library()
@@ -50,6 +52,11 @@ def _e(value) -> str:
 
 def _url_pattern(name: str) -> str:
     return reverse(name, args=[987654321]).replace("987654321", "{}")
+
+
+def _money(value, blank: str = "—") -> str:
+    """万元 as the review page shows it (thousands separators); the script reads these cells back."""
+    return blank if value is None else wan(value)
 
 
 def _errors(messages, css="invalid-feedback") -> str:
@@ -114,7 +121,7 @@ def grid_rows(grid, can_write):
                 '<span class="badge text-bg-info">前期</span>'
             )
         add("</td>")
-        add(f'<td class="num">{_e(row.last_month) or "—"}</td>')
+        add(f'<td class="num">{_money(row.last_month)}</td>')
         if editable:
             invested = _input(
                 p,
@@ -153,13 +160,13 @@ def grid_rows(grid, can_write):
             add(f'<td class="col-expl">{expl}</td>')
         else:
             add(
-                f'<td class="num">{_e(row.invested)}</td><td class="small">{_e(v.get("image_progress"))}</td>'
+                f'<td class="num">{_money(row.invested, blank="")}</td><td class="small">{_e(v.get("image_progress"))}</td>'
                 f'<td class="num">{_e(v.get("percent_complete"))}</td><td class="small">{_e(v.get("problems"))}</td>'
                 f'<td class="small">{_e(v.get("explanation"))}</td>'
             )
         rate = f"{row.completion_rate}%" if row.completion_rate is not None else "—"
         add(
-            f'<td class="num ytd">{row.ytd}</td><td class="num">{_e(row.annual_plan) or "—"}</td>'
+            f'<td class="num ytd">{_money(row.ytd)}</td><td class="num">{_money(row.annual_plan)}</td>'
             f'<td class="num rate">{rate}</td><td class="text-nowrap">'
         )
         if report is not None:

@@ -24,19 +24,31 @@
   if (!form || !table) return;
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
 
+  // Amounts are read as the server reads them (projects/parsing.py): full-width digits and
+  // punctuation, thousands separators and a 万元/万/亿元/亿 unit are accepted. A 元 amount or an
+  // exponent is left to the server, which converts it.
+  var UNIT = {"万元": 1, "万": 1, "亿元": 10000, "亿": 10000};
+  function normalise(text) {
+    return String(text).normalize("NFKC").replace(/\s+/g, "").replace(/,/g, "");
+  }
+  function decimals(text) {
+    var m = /^-?\d+(?:\.(\d*))?(?:万元|万|亿元|亿)?$/.exec(normalise(text));
+    return m && m[1] ? m[1].length : 0;
+  }
   function cents(text) {
     // Money as integer cents so sums never drift (万元 with two decimals).
     if (text === undefined || text === null) return null;
-    text = String(text).trim().replace(/[,，]/g, "");
+    text = normalise(text);
     if (text === "") return null;
-    if (!/^-?\d+(\.\d+)?$/.test(text)) return NaN;
-    return Math.round(parseFloat(text) * 100);
+    var m = /^(-?\d+(?:\.\d*)?)(万元|万|亿元|亿)?$/.exec(text);
+    if (!m) return NaN;
+    return Math.round(parseFloat(m[1]) * 100 * (UNIT[m[2]] || 1));
   }
   function money(c) {
     var sign = c < 0 ? "-" : "";
     c = Math.abs(c);
-    var s = String(Math.floor(c / 100)) + "." + String(c % 100).padStart(2, "0");
-    return sign + s;
+    var whole = String(Math.floor(c / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return sign + whole + "." + String(c % 100).padStart(2, "0");
   }
   function rate(ytd, plan) {
     // 完成率 as reporting/measures.py rounds it: percent, ROUND_HALF_UP to one decimal, computed in
@@ -53,6 +65,8 @@
   function setError(el, message) {
     if (!el) return;
     var box = el.parentNode.querySelector(".invalid-feedback.js-check");
+    // The server's own message for this cell stands until the cell is edited.
+    if (message && !el.dataset.edited && el.parentNode.querySelector(".invalid-feedback:not(.js-check)")) return;
     if (message) {
       el.classList.add("is-invalid");
       if (!box) {
@@ -79,7 +93,7 @@
     var msg = "";
     if (Number.isNaN(c)) msg = "本月完成投资须为数字（万元）";
     else if (c !== null && c < 0) msg = "本月完成投资不能为负数";
-    else if (c !== null && /\.\d{3,}$/.test(invested.value.trim())) msg = "本月完成投资最多保留两位小数（万元）";
+    else if (c !== null && decimals(invested.value) > 2) msg = "本月完成投资最多保留两位小数（万元）";
     setError(invested, msg);
     if (msg) problems++;
 
@@ -112,7 +126,8 @@
       if (needStart) problems++;
     }
 
-    var ytd = ytdBefore + (c && !Number.isNaN(c) ? c : 0);
+    // An amount the row refuses counts as nothing in the live figures.
+    var ytd = ytdBefore + (c && !msg ? c : 0);
     row.querySelector(".ytd").textContent = money(ytd);
     row.querySelector(".rate").textContent = rate(ytd, plan);
     return problems;
@@ -124,7 +139,7 @@
     rows.forEach(function (row) {
       var el = input(row, "invested");
       var c = el ? cents(el.value) : cents(row.children[2].textContent);
-      if (c && !Number.isNaN(c)) invested += c;
+      if (c && !Number.isNaN(c) && c > 0 && !(el && el.classList.contains("is-invalid"))) invested += c;
     });
     var totalYtd = document.getElementById("total-ytd");
     var ytd = (cents(totalYtd.dataset.base) || 0) + invested;
@@ -138,6 +153,14 @@
     var row = event.target.closest("tr");
     if (!row || !row.dataset.pid) return;
     row.dataset.changed = "1";
+    if (event.target.dataset.col && !event.target.dataset.edited) {
+      // The server's message for this cell no longer applies to what is being typed.
+      event.target.dataset.edited = "1";
+      event.target.parentNode.querySelectorAll(".invalid-feedback:not(.js-check)").forEach(function (box) {
+        box.remove();
+      });
+      event.target.classList.remove("is-invalid");
+    }
     checkRow(row);
     totals();
   });

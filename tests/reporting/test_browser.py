@@ -134,3 +134,34 @@ def test_fill_save_submit_approve_and_see_it_on_the_dossier(
     head.wait_for_function("document.querySelector('#report-chart canvas') !== null")
     card.screenshot(path="/tmp/report_dossier.png")
     assert MonthlyReport.objects.get(project=projects[0]).invested == Decimal("120.50")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_grid_reads_and_rounds_amounts_as_the_server_does(
+    world, live_server, browser, cookies_without_expiry
+):
+    """Typed amounts are read as the server reads them, and 完成率 rounds half up like
+    reporting.measures: 18.07 / 556.00 is exactly 3.25% and shows 3.3%."""
+    project = ProjectFactory(name="泽州县舍入检验项目", county=world.zezhou)
+    AnnualPlanFactory(project=project, year=2025, planned_investment=Decimal("556.00"))
+    page = login(browser, live_server, "zezhou")
+    page.goto(f"{live_server.url}/reports/")
+    row = page.locator(f'tr[data-pid="{project.pk}"]')
+    cell = row.locator(f'input[name="r-{project.pk}-invested"]')
+
+    cell.fill("18.07")
+    assert row.locator(".rate").inner_text() == "3.3%"
+    assert row.locator(".ytd").inner_text() == "18.07"
+
+    for typed, shown in [("1234万元", "1,234.00"), ("１２３４．５", "1,234.50"), ("1,234.50", "1,234.50")]:
+        cell.fill(typed)
+        assert "is-invalid" not in (cell.get_attribute("class") or ""), typed
+        assert row.locator(".ytd").inner_text() == shown, typed
+
+    # A refused amount is flagged and counts as nothing in the live figures.
+    cell.fill("-5")
+    assert "is-invalid" in cell.get_attribute("class")
+    assert row.locator(".ytd").inner_text() == "0.00"
+    cell.fill("12.345")
+    assert "最多保留两位小数" in row.inner_text()
+    assert row.locator(".ytd").inner_text() == "0.00"
