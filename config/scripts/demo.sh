@@ -7,7 +7,7 @@ HOST="${XMGJ_HOST:-127.0.0.1}"
 PORT="${XMGJ_PORT:-8000}"
 
 .venv/bin/python manage.py migrate --noinput -v0
-.venv/bin/python manage.py seed_demo --if-empty
+.venv/bin/python manage.py seed_demo --if-empty --url "http://$HOST:$PORT/"
 
 cat <<MSG
 
