@@ -11,7 +11,7 @@ from accounts.forms import OrganisationChoiceField
 from accounts.models import Organisation
 
 from .choices import Industry, KeyLevel, Stage
-from .models import AnnualPlan, Project
+from .models import AnnualPlan, Leader, Project
 from .models.project import FLAG_FIELDS
 
 ORDERING_FIELDS = (
@@ -56,6 +56,7 @@ class ProjectFilterSet(df.FilterSet):
         label="重点级别",
     )
     industry = df.ChoiceFilter(choices=Industry.choices, label="行业")
+    liaison_leader = df.ModelChoiceFilter(queryset=Leader.objects.all(), label="包联领导")
     flag = df.MultipleChoiceFilter(
         choices=FLAG_FIELDS, method="filter_flags", label="项目类别", distinct=False
     )
@@ -78,6 +79,7 @@ class ProjectFilterSet(df.FilterSet):
             "stage",
             "key_level",
             "industry",
+            "liaison_leader",
             "flag",
             "year",
             "new_or_continuing",

@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.portal",
+                "scheduling.context_processors.inbox",
             ],
         },
     },
@@ -223,3 +224,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- dispatch (scheduling) ---------------------------------------------------------------------
+# Beat only triggers the sweep; what is due, and whether it already went out, is in the database.
+# django-celery-beat's DatabaseScheduler installs these entries into its tables at start-up.
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-sweep": {
+        "task": "scheduling.sweep",
+        "schedule": env.int("DISPATCH_SWEEP_SECONDS", default=300),
+    },
+    "dispatch-redeliver": {"task": "scheduling.redeliver_pending", "schedule": 120},
+}
+# A slot the sweep missed (beat down, machine off) is still sent if the next sweep is this close.
+DISPATCH_CATCH_UP_HOURS = env.int("DISPATCH_CATCH_UP_HOURS", default=72)
+# A failed e-mail or robot message is retried with backoff (1, 2, 4 … minutes) this many times.
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=6)
+# Links in e-mails and robot messages point here.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
