@@ -27,6 +27,7 @@ from projects.choices import ImportKind, ImportStatus
 from projects.models import Approval, ApprovalKind, ImportBatch
 from reporting.choices import ReportStatus
 from reporting.models import MonthlyReport, ReportPhoto
+from scheduling.models import Notification, Schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,15 @@ ANY_405 = (L, 405, 405, 405, 405, 405, 405, 405, 405, 405)
 API_405 = (A, 405, 405, 405, 405, 405, 405, 405, 405, 405)
 STAFF = (L, ADM, ADM, ADM, ADM, ADM, ADM, ADM, 200, ADM)
 BATCH = {"batch_id": "zz_monthly_batch"}
+# Dispatch: zezhou's own notification; the report-due schedule; a day of the 春节 holiday.
+NOTICE = {"pk": "zz_notice"}
+DUE = {"pk": "due_schedule"}
+SPRING = {"day": "spring_day"}
+OWN_NOTICE = (L, 404, 404, 404, GO, 404, 404, 404, 404, 404)
+OWN_NOTICE_API = (A, 404, 404, 404, 200, 404, 404, 404, 404, 404)
+SCHEDULES = (L, 200, 200, 403, 403, 403, 403, 403, 200, 403)
+ADMIN_ONLY = (L, 403, 403, 403, 403, 403, 403, 403, 200, 403)
+ADMIN_GO = (L, 403, 403, 403, 403, 403, 403, 403, GO, 403)
 ZZ = {"pk": "zz_project"}
 
 # fmt: off
@@ -154,6 +164,24 @@ MATRIX = [
     Row("reporting:report_photo_thumb",        {"pk": "zz_photo"}, "get",   ZZ_READ),
     Row("reporting:report_correct",            {"pk": "zz_approved"}, "get", (L,   200,   403,   403,  200,   403,   404,    404, 200,  404)),
     Row("reporting:report_correct",            {"pk": "zz_draft"}, "get",   (L,    403,   403,   403,  403,   403,   404,    404, 403,  404), note="drafts are edited, not corrected"),
+    # --- dispatch: inbox (one's own only), schedules (office, leaders read; admin edits), calendar ---
+    Row("scheduling:notification_list",        {},                "get",    ALL),
+    Row("scheduling:notification_open",        NOTICE,            "get",    OWN_NOTICE),
+    Row("scheduling:notification_read",        NOTICE,            "post",   OWN_NOTICE),
+    Row("scheduling:notification_read",        NOTICE,            "get",    ANY_405),
+    Row("scheduling:notification_read_all",    {},                "post",   (L,    GO,    GO,    GO,   GO,    GO,    GO,     GO,  GO,   GO)),
+    Row("scheduling:notification_preferences", {},                "get",    ALL),
+    Row("scheduling:notification_preferences", {},                "post",   (L,    GO,    GO,    GO,   GO,    GO,    GO,     GO,  GO,   GO), data={"email": "on"}),
+    Row("scheduling:schedule_list",            {},                "get",    SCHEDULES),
+    Row("scheduling:schedule_detail",          DUE,               "get",    SCHEDULES),
+    Row("scheduling:schedule_edit",            DUE,               "get",    ADMIN_ONLY),
+    Row("scheduling:schedule_edit",            DUE,               "post",   ADMIN_ONLY, note="empty form"),
+    Row("scheduling:schedule_run",             DUE,               "post",   (L,    GO,    403,   403,  403,   403,   403,    403, GO,   403)),
+    Row("scheduling:schedule_run",             DUE,               "get",    ANY_405),
+    Row("scheduling:workday_calendar",         {},                "get",    ALL),
+    Row("scheduling:workday_save",             {},                "post",   ADMIN_GO, data={"date": "2026-12-14", "is_working_day": "0", "name": "临时"}),
+    Row("scheduling:workday_delete",           SPRING,            "post",   ADMIN_GO),
+    Row("scheduling:workday_import",           {},                "post",   ADMIN_GO, data={"year": "2026"}),
     # --- API ---
     Row("api:api-root",                       {},                "get",    API_ALL),
     Row("api:project-list",                   {},                "get",    API_ALL),
@@ -171,6 +199,14 @@ MATRIX = [
     Row("api:report-approve",                 {"pk": "zz_submitted"}, "post", (A, 200,   403,   403,  403,   200,   403,    403, 200,  403)),
     Row("api:report-return",                  {"pk": "zz_submitted"}, "post", (A, 400,   403,   403,  403,   400,   403,    403, 400,  403), note="no reason"),
     Row("api:report-correct",                 {"pk": "zz_approved"}, "post", (A,  400,   403,   403,  400,   403,   404,    404, 400,  403), note="no reason"),
+    Row("api:notification-list",               {},                "get",    API_ALL),
+    Row("api:notification-detail",             NOTICE,            "get",    OWN_NOTICE_API),
+    Row("api:notification-read",               NOTICE,            "post",   OWN_NOTICE_API),
+    Row("api:notification-read-all",           {},                "post",   API_ALL),
+    Row("api:notification-unread",             {},                "get",    API_ALL),
+    Row("api:workday-list",                    {},                "get",    API_ALL),
+    Row("api:workday-detail",                  {"date": "spring_day"}, "get", API_ALL),
+    Row("api:workday-list",                    {},                "post",   API_405),
     Row("api-schema",                         {},                "get",    API_ALL),
     Row("api-docs",                           {},                "get",    API_ALL),
     # --- admin: staff only ---
@@ -224,6 +260,15 @@ def matrix_world(world):
     world.zz_approved = report(8, ReportStatus.APPROVED)
     world.zz_submitted = report(9, ReportStatus.SUBMITTED)
     world.zz_draft = report(10, ReportStatus.DRAFT)
+    world.zz_notice = Notification.objects.create(
+        recipient=world["zezhou"],
+        kind="report_due",
+        key="2025-10",
+        title="【报送提醒】10月进展",
+        url="/reports/",
+    )
+    world.due_schedule = Schedule.objects.get(code="report_due")
+    world.spring_day = "2026-02-17"
     world.zz_photo = ReportPhoto.objects.create(
         report=world.zz_draft,
         image=ContentFile(PNG_1PX, name="site.png"),
@@ -263,7 +308,10 @@ def _request(client, row: Row, url: str, world):
 
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.label)
 def test_matrix(row, matrix_world, client):
-    kwargs = {k: getattr(matrix_world, v).pk for k, v in row.kwargs.items()}
+    # A kwarg names a matrix-world object (its pk goes in the URL) or a plain value (a date).
+    kwargs = {
+        k: getattr(getattr(matrix_world, v), "pk", getattr(matrix_world, v)) for k, v in row.kwargs.items()
+    }
     url = reverse(row.name, kwargs=kwargs)
     lines, failed = [], False
     for persona, expected in zip(PERSONAS, row.expected, strict=True):

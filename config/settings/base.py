@@ -164,6 +164,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 # A task is acknowledged when done, and a worker killed mid-task puts it back: tasks are idempotent.
 CELERY_TASK_ACKS_LATE = True
+# One queue by default; a deployment (or a test's own worker) may name another for all its tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A web request that queues work must not hang when Redis is down or unreachable: a refused
