@@ -60,7 +60,9 @@ class ProjectFilterSet(df.FilterSet):
         label="重点级别",
     )
     industry = df.ChoiceFilter(choices=Industry.choices, label="行业")
-    liaison_leader = df.ChoiceFilter(choices=_leader_choices, field_name="liaison_leader_id", label="包联领导")
+    liaison_leader = df.ChoiceFilter(
+        choices=_leader_choices, field_name="liaison_leader_id", label="包联领导"
+    )
     flag = df.MultipleChoiceFilter(
         choices=FLAG_FIELDS, method="filter_flags", label="项目类别", distinct=False
     )
