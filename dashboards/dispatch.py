@@ -40,14 +40,12 @@ def _rate(f) -> str:
     return "—" if f.completion_rate is None else f"{f.completion_rate}%"
 
 
-def _behind_key_projects(year: int, month: int, projects=None):
+def _behind_key_projects(year: int, month: int):
     """Key projects with a plan this year, completion behind time progress by BEHIND_POINTS or more,
     worst first: [(project, Figures)]."""
     qs = Project.objects.exclude(key_level="").filter(
         annual_plans__year=year, annual_plans__planned_investment__gt=0
     )
-    if projects is not None:
-        qs = qs.filter(pk__in=projects)
     found = {p.pk: p for p in qs.only("pk", "name", "county_id", "liaison_leader_id")}
     figs = measures.figures_by_project(project_ids=list(found), year=year, month=month, basis=Basis.APPROVED)
     behind = [
@@ -58,7 +56,7 @@ def _behind_key_projects(year: int, month: int, projects=None):
     return sorted(behind, key=lambda pf: pf[1].vs_time_progress_pp)
 
 
-def _not_started_as_planned(year: int, month: int, projects=None):
+def _not_started_as_planned(year: int, month: int):
     """New projects of the year planned to start by `month` that are still in reserve or pre-work."""
     plans = AnnualPlan.objects.filter(
         year=year,
@@ -66,8 +64,6 @@ def _not_started_as_planned(year: int, month: int, projects=None):
         planned_start_month__lte=month,
         project__stage__in=[Stage.RESERVE, Stage.PREWORK],
     )
-    if projects is not None:
-        plans = plans.filter(project__in=projects)
     return list(plans.select_related("project").order_by("planned_start_month", "project__name"))
 
 
@@ -90,14 +86,12 @@ def _lines_not_started(plans) -> list[str]:
     return lines
 
 
-def _digest(ctx, year, month, projects=None) -> tuple[str, int]:
-    behind = _behind_key_projects(year, month, projects)
-    late = _not_started_as_planned(year, ctx.fire_date.month if ctx.fire_date.year == year else 12, projects)
+def _digest_text(behind, late) -> str:
     parts = [f"一、重点项目进度滞后（低于时间进度{BEHIND_POINTS}个百分点及以上）：{len(behind)}个"]
     parts += _lines_behind(behind) or ["· 无"]
     parts += [f"二、新开工项目未按计划开工：{len(late)}个"]
     parts += _lines_not_started(late) or ["· 无"]
-    return "\n".join(parts), len(behind) + len(late)
+    return "\n".join(parts)
 
 
 def friday_digest(ctx: JobContext) -> None:
@@ -109,8 +103,10 @@ def friday_digest(ctx: JobContext) -> None:
         "basis": f"{year}年1–{month}月已审核数据",
     }
     city = measures.figures(projects=Project.objects.all(), year=year, month=month, basis=Basis.APPROVED)
-    details, _ = _digest(ctx, year, month)
-    details = f"全市{figures_sentence(city)}。\n{details}"
+    # The city's lists once; each 包联 leader's are the part of them that is his.
+    behind = _behind_key_projects(year, month)
+    late = _not_started_as_planned(year, ctx.fire_date.month if ctx.fire_date.year == year else 12)
+    details = f"全市{figures_sentence(city)}。\n{_digest_text(behind, late)}"
     ctx.notify(
         ctx.office_ids(),
         title=ctx.title(**context),
@@ -118,18 +114,20 @@ def friday_digest(ctx: JobContext) -> None:
         url=reverse("home"),
         key_suffix="office",
     )
-    # Each 包联 leader with an account: the same digest of his own projects.
-    leaders = Leader.objects.filter(is_active=True, user__is_active=True).select_related("user")
+    behind_by_leader, late_by_leader = defaultdict(list), defaultdict(list)
+    for project, figures in behind:
+        behind_by_leader[project.liaison_leader_id].append((project, figures))
+    for plan in late:
+        late_by_leader[plan.project.liaison_leader_id].append(plan)
     told = 0
-    for leader in leaders:
-        mine = Project.objects.filter(liaison_leader=leader).values("pk")
-        text, n = _digest(ctx, year, month, mine)
-        if not n:
+    for leader in Leader.objects.filter(is_active=True, user__is_active=True).order_by("sort_order", "id"):
+        mine_behind, mine_late = behind_by_leader.get(leader.pk, []), late_by_leader.get(leader.pk, [])
+        if not (mine_behind or mine_late):
             continue
         told += ctx.notify(
             [leader.user_id],
             title=ctx.title(**context),
-            body=ctx.body(f"您包联的项目：\n{text}", **context),
+            body=ctx.body(f"您包联的项目：\n{_digest_text(mine_behind, mine_late)}", **context),
             url=f"{reverse('projects:project_list')}?{urlencode({'liaison_leader': leader.pk})}",
             key_suffix=f"leader{leader.pk}",
         )

@@ -56,11 +56,18 @@ def occurrences_between(
     return sorted(found, key=lambda o: o.fire_at)
 
 
-def next_occurrence(schedule, after: dt.datetime, cal: WorkCalendar | None = None) -> Occurrence | None:
-    """The first occurrence after `after` (within a year), or None."""
+def next_occurrence(
+    schedule, after: dt.datetime, cal: WorkCalendar | None = None, done_keys=frozenset()
+) -> Occurrence | None:
+    """The first occurrence after `after` (within a year) whose period is not in `done_keys` (already
+    run, e.g. caught up early or run by hand before its time), or None."""
     cal = cal or WorkCalendar()
     for weeks in (6, 60):
-        found = occurrences_between(schedule, after, after + dt.timedelta(weeks=weeks), cal)
+        found = [
+            o
+            for o in occurrences_between(schedule, after, after + dt.timedelta(weeks=weeks), cal)
+            if o.key not in done_keys
+        ]
         if found:
             return found[0]
     return None
@@ -165,7 +172,8 @@ def describe(schedule) -> str:
     if schedule.rhythm == Rhythm.WEEKLY:
         return f"每{dict(WEEKDAYS).get(schedule.weekday, '周五')} {at}{shift}"
     if schedule.rhythm == Rhythm.XUN:
-        return f"{every}每旬首日（1日、11日、21日）{at}{shift}"
+        prefix = "每旬首日（每月1日、11日、21日）" if not months else f"{every}每旬首日（1日、11日、21日）"
+        return f"{prefix}{at}{shift}"
     if schedule.anchor == Anchor.REPORT_DUE:
         n = schedule.offset_working_days
         if n < 0:

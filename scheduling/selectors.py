@@ -67,12 +67,19 @@ def schedule_overview(*, now: dt.datetime | None = None) -> list[ScheduleRow]:
         .values("kind")
         .annotate(n=Count("pk"))
     }
+    done = {}
+    for schedule_id, key in (
+        ScheduleRun.objects.filter(fire_at__gt=now)
+        .exclude(trigger="manual")
+        .values_list("schedule_id", "key")
+    ):
+        done.setdefault(schedule_id, set()).add(key)
     cal = WorkCalendar()
     return [
         ScheduleRow(
             schedule=s,
             when=describe(s),
-            next=next_occurrence(s, now, cal) if s.is_enabled else None,
+            next=next_occurrence(s, now, cal, done.get(s.pk, frozenset())) if s.is_enabled else None,
             last_run=last_runs.get(s.last_run_id),
             sent_30d=stats.get(s.pk, {}).get("sent") or 0,
             failed_runs_30d=stats.get(s.pk, {}).get("failed") or 0,

@@ -132,3 +132,10 @@ def test_describe_says_it_in_chinese():
     assert describe(Schedule.objects.get(code="report_missing")) == "每月月报截止日后第1个工作日 09:00"
     assert describe(Schedule.objects.get(code="horse_race")).startswith("双月（2、4、6、8、10、12月）20日")
     assert describe(Schedule.objects.get(code="reserve_review")).startswith("每季度（3、6、9、12月）15日")
+
+
+def test_a_daily_schedule_fires_on_working_days_only():
+    schedule = Schedule(code="daily_hook", rhythm="daily", time=dt.time(8, 0), title_template="t")
+    found = occurrences_between(schedule, at("2026-02-12 00:00"), at("2026-02-25 00:00"))
+    assert [o.key for o in found] == ["2026-02-12", "2026-02-13", "2026-02-14", "2026-02-24"]
+    assert describe(schedule) == "每个工作日 08:00"

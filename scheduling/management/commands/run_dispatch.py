@@ -5,6 +5,7 @@ python manage.py run_dispatch --at "2026-12-04 09:00"   # as if it were then (As
 """
 
 import datetime as dt
+import logging
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--at", help='按此时间执行（北京时间），如 "2026-12-04 09:00"')
 
     def handle(self, *args, at=None, **options):
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # each job's line below says it
         now = timezone.now()
         if at:
             try:
