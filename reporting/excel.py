@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import re
 from copy import copy
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from .choices import ReportStatus
 from .selectors.pages import Grid, grid_for
 from .services import ReportConflict, ReportRow, ReportRowErrors, check_period, reports_save
 from .services.rows import INVESTED_MESSAGES, PERCENT_MESSAGES
+
+logger = logging.getLogger(__name__)
 
 MONEY_FORMAT = "0.00"
 TITLE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
@@ -280,6 +283,13 @@ def parse_upload(data: bytes) -> ParsedUpload:
                 )
             )
         return parsed
+    except UnsafeFile:
+        raise
+    except Exception as exc:  # a sheet part openpyxl/defusedxml cannot stream (bad XML, entities, CRC)
+        logger.warning("grid upload: unreadable sheet (%s: %s)", exc.__class__.__name__, exc)
+        raise UnsafeFile(
+            f"无法读取该 Excel 文件的工作表内容（{exc.__class__.__name__}）。请在 Excel 中另存为 .xlsx 后重试。"
+        ) from exc
     finally:
         wb.close()
 
