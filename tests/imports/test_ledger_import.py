@@ -1,11 +1,16 @@
 """Ledger import, as the uploader sees it: the preview's verdict, then what the commit wrote."""
 
 import datetime as dt
+import json
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError
 
 from accounts.choices import AuditAction
 from accounts.models import AuditLog
@@ -157,7 +162,46 @@ def test_a_county_reporter_cannot_update_another_countys_project(world):
     )
     data = builders.simple_ledger([row])
     batch = preview(world, data, user="zezhou")
-    assert batch.summary["errors"][0]["message"].endswith("不在您的管辖范围内")
+    assert batch.summary["errors"][0]["message"].startswith("在您的管辖范围内未找到该项目")
+
+
+@pytest.mark.parametrize("match_by", ["name", "code", "code_and_other_name"])
+def test_another_units_project_is_not_found_and_nothing_of_it_is_shown(world, client_for, match_by):
+    """Page, stored summary and command output name nothing of 高平市's project (issue 14)."""
+    import io
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    gp = world.gp_project
+    gp.code = builders.project_code("2503", "140581", 55555)  # a valid check digit: no warning echoes it
+    gp.save(update_fields=["code"])
+    cells = {"county": "泽州县", "total": 100}
+    if match_by == "name":
+        row = existing_row(gp, **cells)
+    else:  # the code of 高平市's project, under a name only this row uses
+        row = existing_row(gp, code=gp.code, **cells)
+        row[0] = "泽州县自拟名称项目" if match_by == "code_and_other_name" else gp.name
+    data = builders.simple_ledger([row])
+    page = client_for("zezhou").post(
+        reverse("projects:import_list"),
+        {"file": SimpleUploadedFile("台账.xlsx", data), "year": 2025},
+        follow=True,
+    )
+    batch = ImportBatch.objects.get()
+    (error,) = batch.summary["errors"]
+    assert error["message"].startswith("在您的管辖范围内未找到该项目")
+    out = io.StringIO()
+    path = Path(tempfile.mkdtemp()) / "ledger.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match="文件有错误"):
+        call_command("import_projects", str(path), "--user", "zezhou", stdout=out)
+    shown = page.content.decode() + json.dumps(batch.summary, ensure_ascii=False) + out.getvalue()
+    assert "在您的管辖范围内未找到该项目" in out.getvalue()
+    for secret in ("高平市", gp.code, gp.county.name) + (
+        () if match_by != "code_and_other_name" else (gp.name,)
+    ):
+        assert secret not in shown, secret
 
 
 def test_leaders_and_statistics_may_not_import(world, fixture_bytes):
