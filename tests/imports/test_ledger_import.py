@@ -689,3 +689,58 @@ def test_ledger_refuses_unreadable_amounts_as_the_grid_and_the_api_do(world, typ
     assert any(e["column"] == "总投资（万元）" and message in e["message"] for e in errors), errors
     assert batch.status == ImportStatus.REJECTED
     assert not Project.objects.filter(name=row[0]).exists()
+
+
+# ---------------------------------------------------------------- the same ledger confirmed twice
+
+
+def test_a_second_preview_of_the_same_ledger_confirmed_after_the_first_creates_nothing(world, fixture_bytes):
+    data = fixture_bytes("messy_ledger.xlsx")
+    first, second = preview(world, data), preview(world, data)
+    ledger_commit(actor=world["office"], batch=first)
+    after_first = state()
+    with pytest.raises(ImportRefused, match="已由另一次导入建立") as refused:
+        ledger_commit(actor=world["office"], batch=second)
+    assert "4 个新项目" in refused.value.message
+    assert state() == after_first
+    assert Project.objects.filter(name__in=MESSY_NAMES).count() == 4
+    second.refresh_from_db()
+    assert second.status == ImportStatus.REJECTED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirmations_of_the_same_ledger_at_the_same_moment_create_each_project_once(
+    postgres_only, world, fixture_bytes
+):
+    import threading
+
+    from django.db import connection
+
+    data = fixture_bytes("messy_ledger.xlsx")
+    batches = [preview(world, data), preview(world, data)]
+    world["office"].role_codes  # roles cached before the threads start
+    barrier = threading.Barrier(2)
+    results = []
+
+    def confirm(batch):
+        try:
+            barrier.wait()
+            ledger_commit(actor=world["office"], batch=batch)
+            results.append("committed")
+        except ImportRefused as exc:
+            results.append(exc.message)
+        except Exception as exc:  # a 500 in the page: the test must say which
+            results.append(f"crashed: {exc.__class__.__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(b,)) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(results)[0] == "committed", results
+    assert "已由另一次导入建立" in sorted(results)[1], results
+    for name in MESSY_NAMES:
+        assert Project.objects.filter(name=name).count() == 1, name
