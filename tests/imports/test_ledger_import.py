@@ -719,7 +719,7 @@ def test_two_confirmations_of_the_same_ledger_at_the_same_moment_create_each_pro
 
     data = fixture_bytes("messy_ledger.xlsx")
     batches = [preview(world, data), preview(world, data)]
-    world["office"].role_codes  # roles cached before the threads start
+    assert world["office"].role_codes  # roles cached before the threads start
     barrier = threading.Barrier(2)
     results = []
 
