@@ -168,6 +168,9 @@ def _read_cells(data: bytes) -> list[SheetCells]:
         sheets = cache.get(key)
     except (AttributeError, ImportError, pickle.UnpicklingError):
         sheets = None  # written by other code (a web process from before a deploy): parse again
+    except Exception as exc:  # Redis down or unreachable: the cache is an optimisation, parse again
+        logger.warning("ledger import: parsed-cells cache unavailable (%s: %s)", exc.__class__.__name__, exc)
+        sheets = None
     if sheets is not None:
         return sheets
     wb = load_workbook_safely(data)
@@ -182,7 +185,10 @@ def _read_cells(data: bytes) -> list[SheetCells]:
         ) from exc
     finally:
         wb.close()
-    cache.set(key, sheets, CELLS_CACHE_SECONDS)
+    try:
+        cache.set(key, sheets, CELLS_CACHE_SECONDS)
+    except Exception as exc:  # the confirm step will parse the file again
+        logger.warning("ledger import: parsed-cells cache unavailable (%s: %s)", exc.__class__.__name__, exc)
     return sheets
 
 
