@@ -254,7 +254,7 @@ def test_messy_ledger_commits_the_values_a_person_would_read(world, leaders, fix
     assert bagong.industry == Industry.INDUSTRY
     assert bagong.key_level == KeyLevel.CITY
     assert bagong.manager_phone == "13903560001"
-    assert bagong.content == "建设标准化厂房8万平方米及配套设施"
+    assert bagong.content == "建设标准化厂房８万平方米及配套设施"  # as typed (issue 14)
     assert bagong.stage == Stage.RESERVE
     plan = bagong.annual_plans.get()
     assert (plan.year, plan.planned_investment, plan.is_new, plan.planned_start_month) == (
@@ -744,3 +744,19 @@ def test_two_confirmations_of_the_same_ledger_at_the_same_moment_create_each_pro
     assert "已由另一次导入建立" in sorted(results)[1], results
     for name in MESSY_NAMES:
         assert Project.objects.filter(name=name).count() == 1, name
+
+
+def test_names_are_stored_as_typed_and_still_matched_when_written_half_width(world):
+    """Issue 14: （二期） and ，： stay as typed; the same project written (二期) is the same project."""
+    typed = "巴公镇新建厂房项目（二期）"
+    unit = "泽州县示范建设有限公司（民营）"
+    data = builders.simple_ledger([builders.zezhou_row(name=typed, unit=unit)])
+    ledger_commit(actor=world["office"], batch=preview(world, data))
+    project = Project.objects.get(name=typed)
+    assert project.construction_unit == unit
+
+    half_width = builders.simple_ledger([builders.zezhou_row(name="巴公镇新建厂房项目 (二期)", unit=unit)])
+    again = preview(world, half_width)
+    assert again.summary["counts"]["create"] == 0
+    assert again.summary["counts"]["update"] + again.summary["counts"]["unchanged"] == 1
+    assert Project.objects.filter(name__startswith="巴公镇新建厂房项目").count() == 1
