@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from accounts import audit
 from accounts.choices import AuditAction
 from projects.choices import ImportKind, ImportStatus
-from projects.importing.safety import UnsafeFile, excel_safe, load_workbook_safely
+from projects.importing.safety import UnsafeFile, excel_safe, excel_text_cell, load_workbook_safely
 from projects.models import ImportBatch
 from projects.parsing import CellError, parse_date, parse_money, parse_percent
 
@@ -92,7 +92,7 @@ def grid_workbook(grid: Grid) -> bytes:
         c = WriteOnlyCell(ws, value=value)
         for key, v in style.items():
             setattr(c, key, v)
-        return c
+        return excel_text_cell(c)
 
     # Column A (the ids) is hidden, so the title lines start in B, merged across the sheet.
     ws.append([None, cell(excel_safe(grid_title(grid)), font=Font(size=14, bold=True))])
@@ -150,7 +150,7 @@ def grid_workbook(grid: Grid) -> bytes:
             styles[(key, unlocked)] = copy(c._style)
         else:
             c._style = copy(ids)
-        return c
+        return excel_text_cell(c)
 
     for row in grid.rows:
         report = row.report

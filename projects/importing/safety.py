@@ -182,9 +182,22 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def excel_safe(value):
-    """Text for an exported cell that Excel will never run as a formula (CSV/formula injection)."""
+    """A value for an exported cell: lazily translated labels become text (see `excel_text_cell`)."""
     if isinstance(value, Promise):  # a lazily translated label
         value = str(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
     return value
+
+
+def excel_text_cell(cell):
+    """A written cell whose text starts like a formula is stored as text with Excel's quote prefix
+    (formula/CSV injection): Excel shows it exactly as typed, with no apostrophe in the value, and
+    never runs it, not even when someone edits the cell. Returns the cell."""
+    value = cell.value
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        from openpyxl.styles.cell_style import StyleArray
+
+        cell.data_type = "s"  # openpyxl would otherwise write "=…" as a formula
+        if not cell._style:
+            cell._style = StyleArray()
+        cell._style.quotePrefix = 1
+    return cell

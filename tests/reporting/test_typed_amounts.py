@@ -270,3 +270,41 @@ def test_api_refuses_a_raw_json_number_too_large_for_any_amount(world, client_fo
     assert response.status_code == 400
     assert list(response.json()) == ["invested"]
     assert not MonthlyReport.objects.exists()
+
+
+# --- text longer than an Excel cell (issue 14) ---------------------------------------------------
+
+
+def test_grid_refuses_text_longer_than_an_excel_cell_with_its_limit(world, client_for):
+    row = {"invested": "10", "image_progress": "施" * 32768, "explanation": "追加投资"}
+    page = content(post_grid(client_for("zezhou"), world, {world.zz_project: row}))
+    assert "形象进度不能超过 32,767 个字" in page
+    assert not MonthlyReport.objects.exists()
+
+
+def test_api_refuses_text_longer_than_an_excel_cell(world, client_for):
+    response = _create(client_for("zezhou"), world, invested="1", problems="问" * 32768)
+    assert response.status_code == 400
+    assert response.json() == {"problems": ["存在问题不能超过 32,767 个字（Excel 单元格的上限），请精简"]}
+
+
+def test_text_of_exactly_an_excel_cell_round_trips_unchanged(world, client_for):
+    client = client_for("zezhou")
+    long_text = "施" * 32767
+    assert (
+        post_grid(
+            client,
+            world,
+            {
+                world.zz_project: {
+                    "invested": "10",
+                    "image_progress": long_text,
+                    **{"explanation": "追加投资"},
+                }
+            },
+        ).status_code
+        == 302
+    )
+    upload(client, world, export(client, world))
+    batch = ImportBatch.objects.get()
+    assert batch.summary["to_change"] == 0, batch.summary["rows"]
