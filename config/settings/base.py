@@ -127,6 +127,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no English "AXES: BEGIN …" banner at every start (twice under runserver)
 # Behind a reverse proxy: its address(es) or network(s); the client address is then read from its
 # header (X-Forwarded-For), and only for requests that come from it (accounts/network.py).
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
@@ -254,7 +255,13 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal_without_traceback": {"()": "config.logging_filters.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own console handler would print every django.* record a second time beside root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["refusal_without_traceback"]},
+    },
 }
