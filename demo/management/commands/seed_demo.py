@@ -52,6 +52,7 @@ class Command(BaseCommand):
             raise CommandError("--projects 须为正整数。")
         if demo_data_exists():
             if options["if_empty"]:
+                self._banner(options["url"])  # the start-up banner: one language, once
                 return
             if not options["force"]:
                 raise CommandError(
@@ -79,7 +80,10 @@ class Command(BaseCommand):
         for key, label in COUNT_LABELS.items():
             self.stdout.write(f"  {label:<8}{counts[key]:>10,}")
         self.stdout.write("")
-        self.stdout.write(f"访问地址：{options['url']}")
+        self._banner(options["url"])
+
+    def _banner(self, url: str):
+        self.stdout.write(f"访问地址：{url}    API 文档：{url}api/docs/    系统管理：{url}admin/")
         self.stdout.write(f"演示账号（口令均为 {PASSWORD}）：")
         by_name = {p.username: p for p in personas()}
         for username in MAIN_LOGINS:
