@@ -69,6 +69,7 @@ class Command(BaseCommand):
             self._sweep(label, moment)
             self._sweep(f"{label}（再执行一次）", moment)
         self._notify_many(users)
+        self._redis_down()
 
     def _sweep(self, label, moment):
         now = dt.datetime.fromisoformat(moment).replace(tzinfo=local_tz())
@@ -94,6 +95,42 @@ class Command(BaseCommand):
         made = Notification.objects.filter(kind="bench").count()
         self.stdout.write(
             f"{'notify(): inbox':<34} {seconds:6.2f} s  {len(ctx.captured_queries):5d} queries  {made:6d} notifications"
+        )
+
+    def _redis_down(self):
+        """A write that notifies while Redis refuses connections: how long until it has committed."""
+        import socket
+
+        from celery import Celery
+
+        import config.tasks
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        dead = Celery("xmgj-bench", set_as_current=False)
+        dead.config_from_object("django.conf:settings", namespace="CELERY")
+        dead.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+        dead.conf.task_always_eager = False
+        saved, config.tasks.app = config.tasks.app, dead
+        user = User.objects.filter(is_active=True).order_by("pk").first()
+        user.email = user.email or "bench@jcxm.gov.cn"
+        user.save(update_fields=["email"])
+        logging.getLogger("config.tasks").setLevel(logging.ERROR)
+        samples = []
+        try:
+            for n in range(5):
+                t0 = time.perf_counter()
+                with transaction.atomic():
+                    services.notify(recipients=[user], kind="bench_down", key=str(n), title="Redis 停止时的提醒")
+                samples.append(time.perf_counter() - t0)
+        finally:
+            config.tasks.app = saved
+            dead.close()
+        pending = Delivery.objects.filter(kind="bench_down", status="pending").count()
+        self.stdout.write(
+            f"{'Redis down: notify() + commit':<34} {max(samples):6.2f} s worst of 5  "
+            f"{pending} e-mails left pending for the redelivery sweep"
         )
 
     def _top_up_users(self, target):
