@@ -408,7 +408,7 @@ def parse_directory(data: bytes, file_name: str) -> dict:
         code, name = normalise_credit_code(get("credit_code")), get("name")
         if not code and not name:
             continue
-        if name.startswith(("合计", "小计", "总计")):
+        if any(v.startswith(("合计", "小计", "总计")) for v in (code, name)):
             continue
         if not code:
             errors.append(
