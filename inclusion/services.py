@@ -405,7 +405,10 @@ def parse_directory(data: bytes, file_name: str) -> dict:
             i = cols.get(key)
             return clean_text(raw[i]) if i is not None and i < len(raw) else ""
 
-        code, name = normalise_credit_code(get("credit_code")), get("name")
+        # The name as the directory spells it (full-width brackets kept); codes are normalised.
+        i = cols["name"]
+        name = " ".join(str(raw[i]).split()) if i < len(raw) and raw[i] is not None else ""
+        code = normalise_credit_code(get("credit_code"))
         if not code and not name:
             continue
         if any(v.startswith(("合计", "小计", "总计")) for v in (code, name)):
