@@ -266,7 +266,7 @@ def dossier_inclusion_section(user, project) -> dict | None:
 def directory(request):
     user = request.user
     _require_reader(user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     error = ""
     if request.method == "POST":
         _require_manager(user)
@@ -328,7 +328,7 @@ def directory_commit(request, pk):
 def status_import(request):
     user = request.user
     _require_manager(user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     error = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -68,7 +68,9 @@ def incl(world):
 def ready(incl):
     """Every evidence kind attached to the two 泽州县 projects and 高平's (so all are ready to declare)."""
     for project in (incl.zz_project, incl.zz_road, incl.gp_project):
-        attach_all_evidence(project, incl["zezhou"] if project.county_id == incl.zezhou.pk else incl["gaoping"])
+        attach_all_evidence(
+            project, incl["zezhou"] if project.county_id == incl.zezhou.pk else incl["gaoping"]
+        )
     return incl
 
 

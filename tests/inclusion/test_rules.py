@@ -42,13 +42,37 @@ def non_evidence_rules():
 CASES = [
     ("meets everything", {}, True, [], ""),
     ("exactly the threshold", {"total_investment": Decimal("500.00")}, True, [], ""),
-    ("one cent below", {"total_investment": Decimal("499.99")}, False, ["min_investment"], "未达到 500.00 万元起点"),
-    ("not started (前期)", {"stage": Stage.PREWORK, "actual_start": None}, False, ["started"], "尚未实际开工"),
+    (
+        "one cent below",
+        {"total_investment": Decimal("499.99")},
+        False,
+        ["min_investment"],
+        "未达到 500.00 万元起点",
+    ),
+    (
+        "not started (前期)",
+        {"stage": Stage.PREWORK, "actual_start": None},
+        False,
+        ["started"],
+        "尚未实际开工",
+    ),
     ("start date in the future", {"actual_start": dt.date(2026, 1, 1)}, False, ["started"], "晚于今天"),
     ("suspended after starting", {"stage": Stage.SUSPENDED}, True, [], ""),
     ("completed this year", {"stage": Stage.COMPLETED}, True, [], ""),
-    ("no credit code", {"credit_code": "", "directory_name": None}, True, ["legal_entity", "in_directory"], "缺少统一社会信用代码"),
-    ("bad check digit", {"credit_code": GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")}, True, ["legal_entity"], "校验位错误"),
+    (
+        "no credit code",
+        {"credit_code": "", "directory_name": None},
+        True,
+        ["legal_entity", "in_directory"],
+        "缺少统一社会信用代码",
+    ),
+    (
+        "bad check digit",
+        {"credit_code": GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")},
+        True,
+        ["legal_entity"],
+        "校验位错误",
+    ),
     ("个体工商户", {"credit_code": credit_code(7, prefix="92")}, True, ["legal_entity"], "个体工商户"),
     ("not in the directory", {"directory_name": None}, True, ["in_directory"], "不在名录库中"),
 ]
@@ -104,9 +128,14 @@ def test_the_threshold_defaults_to_the_setting(settings):
 
 def test_screening_uses_the_same_answers_as_the_checks(incl):
     small = ProjectFactory(
-        name="泽州县小型维修项目", county=incl.zezhou, total_investment=Decimal("300"), credit_code=credit_code(9)
+        name="泽州县小型维修项目",
+        county=incl.zezhou,
+        total_investment=Decimal("300"),
+        credit_code=credit_code(9),
     )
-    prework = ProjectFactory(name="泽州县前期项目", county=incl.zezhou, stage=Stage.PREWORK, actual_start=None)
+    prework = ProjectFactory(
+        name="泽州县前期项目", county=incl.zezhou, stage=Stage.PREWORK, actual_start=None
+    )
     s = screening(user=incl["stats"], year=2025, month=10, today=TODAY)
     ids = {r.id for r in s.rows}
     assert incl.zz_project.pk in ids and small.pk not in ids and prework.pk not in ids

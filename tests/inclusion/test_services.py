@@ -75,6 +75,7 @@ def test_moves_outside_the_map_are_refused(ready, path, refused):
     p = ready.zz_project
     for to, kw in path:
         move(ready, p, to, **kw)
+
     def status():
         return InclusionRecord.objects.filter(project=p).values_list("status", flat=True).first()
 
@@ -130,9 +131,15 @@ def test_a_suspected_duplicate_is_flagged_before_either_is_declared(ready):
         construction_unit=ready.zz_project.construction_unit,
         credit_code=ready.zz_project.credit_code,
     )
-    row = next(r for r in screening(user=ready["stats"], year=2025, month=10, today=TODAY).rows if r.id == twin.pk)
+    row = next(
+        r for r in screening(user=ready["stats"], year=2025, month=10, today=TODAY).rows if r.id == twin.pk
+    )
     assert row.duplicates == [
-        {"id": ready.zz_project.pk, "name": "泽州县巴公智能装备产业园", "reason": "同一建设单位，项目名称相同或相近"}
+        {
+            "id": ready.zz_project.pk,
+            "name": "泽州县巴公智能装备产业园",
+            "reason": "同一建设单位，项目名称相同或相近",
+        }
     ]
     with pytest.raises(InclusionError, match="疑似重复"):
         move(ready, ready.zz_project, S.DECLARED)
@@ -140,8 +147,12 @@ def test_a_suspected_duplicate_is_flagged_before_either_is_declared(ready):
     assert r.duplicate_note == "二期为另一项目，已核实"
     # A different unit with the same name is not a duplicate; nor is a different name of the same unit.
     other = ProjectFactory(name="泽州县巴公智能装备产业园", county=ready.gaoping)
-    far = ProjectFactory(name="泽州县金村污水处理厂", credit_code=ready.zz_project.credit_code, county=ready.zezhou)
-    flagged = {r.id for r in screening(user=ready["stats"], year=2025, month=10, today=TODAY).rows if r.duplicates}
+    far = ProjectFactory(
+        name="泽州县金村污水处理厂", credit_code=ready.zz_project.credit_code, county=ready.zezhou
+    )
+    flagged = {
+        r.id for r in screening(user=ready["stats"], year=2025, month=10, today=TODAY).rows if r.duplicates
+    }
     assert other.pk not in flagged and far.pk not in flagged
 
 
@@ -151,7 +162,9 @@ def test_bulk_moves_the_ready_and_says_why_the_others_were_skipped(ready):
 
     result = inclusion_bulk(
         actor=ready["stats"],
-        projects=Project.objects.filter(pk__in=[ready.zz_project.pk, ready.zz_road.pk, lacking.pk]).order_by("pk"),
+        projects=Project.objects.filter(pk__in=[ready.zz_project.pk, ready.zz_road.pk, lacking.pk]).order_by(
+            "pk"
+        ),
         to=S.DECLARED,
         today=TODAY,
     )
@@ -170,7 +183,9 @@ def test_evidence_is_checked_by_content_and_kind(incl):
     e = services.evidence_add(actor=zz, project=incl.zz_project, kind=kinds["approval"], upload=pdf_upload())
     assert (e.file_format, e.size, e.original_name) == ("pdf", len(PDF), "立项批复.pdf")
     with pytest.raises(InclusionError, match="现场照片仅支持 JPEG、PNG 格式，该文件为 PDF"):
-        services.evidence_add(actor=zz, project=incl.zz_project, kind=kinds["site_photo"], upload=pdf_upload())
+        services.evidence_add(
+            actor=zz, project=incl.zz_project, kind=kinds["site_photo"], upload=pdf_upload()
+        )
     fake = SimpleUploadedFile("合同.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(InclusionError, match="不是有效的"):
         services.evidence_add(actor=zz, project=incl.zz_project, kind=kinds["contract"], upload=fake)
@@ -191,7 +206,9 @@ def test_readers_cannot_upload_evidence(incl):
     kind = EvidenceKind.objects.get(code="invoice")
     for persona in ("leader", "zezhou_head"):
         with pytest.raises(PermissionDenied):
-            services.evidence_add(actor=incl[persona], project=incl.zz_project, kind=kind, upload=pdf_upload())
+            services.evidence_add(
+                actor=incl[persona], project=incl.zz_project, kind=kind, upload=pdf_upload()
+            )
 
 
 def test_a_request_is_seen_by_the_unit_and_closes_when_the_documents_arrive(incl):
@@ -218,7 +235,9 @@ def test_recipients_include_the_construction_units_own_account(incl):
     from accounts.choices import OrgKind
     from tests.factories import make_org
 
-    ent = make_org("晋城市测试建设有限公司0000", OrgKind.ENTERPRISE, incl.zezhou, credit_code=incl.zz_project.credit_code)
+    ent = make_org(
+        "晋城市测试建设有限公司0000", OrgKind.ENTERPRISE, incl.zezhou, credit_code=incl.zz_project.credit_code
+    )
     ent_user = make_user("qiye", ent, "reporter")
     make_user("qiye_reader", ent)  # no reporting role: not told
     assert set(evidence_request_recipients(incl.zz_project)) == {incl["zezhou"], ent_user}
@@ -268,6 +287,8 @@ def test_directory_refuses_files_it_will_not_read(incl):
     with pytest.raises(UnsafeFile):
         services.directory_import_preview(actor=incl["stats"], data=b"<html></html>", file_name="x.xlsx")
     with pytest.raises(UnsafeFile, match="未找到表头"):
-        services.directory_import_preview(actor=incl["stats"], data=xlsx_bytes([["a", "b"]]), file_name="x.xlsx")
+        services.directory_import_preview(
+            actor=incl["stats"], data=xlsx_bytes([["a", "b"]]), file_name="x.xlsx"
+        )
     with pytest.raises(PermissionDenied):
         services.directory_import_preview(actor=incl["zezhou"], data=b"", file_name="x.csv")
