@@ -1,32 +1,30 @@
 """不重: projects that may be the same project entered twice, flagged before either is declared.
 
 Two projects are suspected duplicates when they carry the same project code, or when they have the
-same construction unit (by credit code, else by name) and near-identical names. Read in one query;
-the comparison runs only inside each unit's group.
+same construction unit (by credit code, else by name) and names that are the same once the words a
+ledger adds or drops at will are set aside: spacing and punctuation, full- or half-width, a leading
+晋城市/山西省, and 项目、工程、建设、新建、一期. Names that differ in anything else — a phase (二期), a
+capacity (8万套 / 5万套), a place (北街 / 南街) — are different projects. Read in one query; grouping
+by key, so the cost grows with the number of projects, not its square.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from difflib import SequenceMatcher
 
 from projects.choices import Stage
 from projects.models import Project
 
 from .rules import name_key
 
-SIMILARITY = 0.88
+_PREFIX = re.compile(r"^(山西省|山西|晋城市)")
+_FILLER = re.compile(r"(建设项目|项目|工程|建设|新建|一期)")
 
 
-def similar(a: str, b: str) -> bool:
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - SIMILARITY) + 1:
-        return False
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.quick_ratio() >= SIMILARITY and matcher.ratio() >= SIMILARITY
+def project_key(name: str) -> str:
+    key = _PREFIX.sub("", name_key(name))
+    return _FILLER.sub("", key) or key
 
 
 def find_duplicates(candidate_ids) -> dict[int, list[dict]]:
@@ -40,33 +38,23 @@ def find_duplicates(candidate_ids) -> dict[int, list[dict]]:
         .order_by()
         .values_list("id", "name", "code", "credit_code", "construction_unit")
     )
-    by_code: dict[str, list] = defaultdict(list)
-    by_unit: dict[str, list] = defaultdict(list)
+    groups: dict[tuple, list] = defaultdict(list)
     for pid, name, code, credit, unit in rows:
         if code:
-            by_code[code.replace("-", "").upper()].append((pid, name))
+            groups[("code", code.replace("-", "").upper())].append((pid, name, "项目代码相同"))
         unit_key = (credit or "").upper() or name_key(unit)
         if unit_key:
-            by_unit[unit_key].append((pid, name, name_key(name)))
+            groups[("unit", unit_key, project_key(name))].append(
+                (pid, name, "同一建设单位，项目名称相同或相近")
+            )
     found: dict[int, dict[int, dict]] = defaultdict(dict)
-    for group in by_code.values():
-        if len(group) > 1:
-            for pid, _name in group:
-                if pid in candidates:
-                    for other, other_name in group:
-                        if other != pid:
-                            found[pid][other] = {"id": other, "name": other_name, "reason": "项目代码相同"}
-    for group in by_unit.values():
+    for group in groups.values():
         if len(group) < 2:
             continue
-        for pid, _name, key in group:
+        for pid, _name, _reason in group:
             if pid not in candidates:
                 continue
-            for other, other_name, other_key in group:
-                if other != pid and other not in found[pid] and similar(key, other_key):
-                    found[pid][other] = {
-                        "id": other,
-                        "name": other_name,
-                        "reason": "同一建设单位，项目名称相同或相近",
-                    }
+            for other, other_name, reason in group:
+                if other != pid and other not in found[pid]:
+                    found[pid][other] = {"id": other, "name": other_name, "reason": reason}
     return {pid: list(others.values()) for pid, others in found.items() if others}
