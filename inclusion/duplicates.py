@@ -10,6 +10,7 @@ by key, so the cost grows with the number of projects, not its square.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
@@ -22,6 +23,7 @@ _PREFIX = re.compile(r"^(山西省|山西|晋城市)")
 _FILLER = re.compile(r"(建设项目|项目|工程|建设|新建|一期)")
 
 
+@functools.lru_cache(maxsize=65536)
 def project_key(name: str) -> str:
     key = _PREFIX.sub("", name_key(name))
     return _FILLER.sub("", key) or key

@@ -39,7 +39,7 @@ from .models import (
     InclusionRecord,
     InclusionRule,
 )
-from .rules import STARTED_STAGES, Check, Facts, RuleSpec, check_all, eligible, lacking
+from .rules import STARTED_STAGES, Check, Checker, Facts, RuleSpec, check_all, eligible, lacking
 
 WORKED_ON = (InclusionStatus.DECLARED, InclusionStatus.INCLUDED, InclusionStatus.RETURNED)
 
@@ -124,17 +124,11 @@ class ScreeningRow:
     ytd_completed: Decimal | None = None
     since_start_completed: Decimal | None = None
 
-    @property
-    def eligible(self) -> bool:
-        return eligible(self.checks)
-
-    @property
-    def lacking(self) -> list[Check]:
-        return lacking(self.checks)
-
-    @property
-    def ready(self) -> bool:
-        return not self.lacking
+    def __post_init__(self):
+        # Read many times over (counts, filters, templates): decided once.
+        self.eligible = eligible(self.checks)
+        self.lacking = lacking(self.checks)
+        self.ready = not self.lacking
 
     @property
     def lacking_text(self) -> str:
@@ -248,6 +242,7 @@ def _rows(user, rules, today) -> list[ScreeningRow]:
         ):
             kinds[pid].add(kind_id)
     rows = []
+    checker = Checker(rules, today)
     for p in raw:
         facts = Facts(
             total_investment=p["total_investment"] or ZERO,
@@ -281,7 +276,7 @@ def _rows(user, rules, today) -> list[ScreeningRow]:
                 returned_on=p["inclusion_record__returned_on"],
                 return_reason=p["inclusion_record__return_reason"] or "",
                 duplicate_note=p["inclusion_record__duplicate_note"] or "",
-                checks=check_all(rules, facts, today),
+                checks=checker(facts),
                 days_since_start=(today - start).days if start and start <= today else None,
             )
         )
@@ -383,7 +378,7 @@ def screening(*, user, filters: dict | None = None, year: int, month: int, today
     totals = AreaCount(org_id=None, name="合计")
     for row in counted:
         totals.add(row)
-    _attach_area_figures(user, rules, today, year, month, by_county, by_department, totals)
+    _attach_area_figures(population(user, rules, today), year, month, by_county, by_department, totals)
     list_counts = {key: 0 for key in LIST_STATUSES}
     for row in counted:
         list_counts["all"] += 1
@@ -404,19 +399,36 @@ def screening(*, user, filters: dict | None = None, year: int, month: int, today
     )
 
 
-def _attach_area_figures(user, rules, today, year, month, by_county, by_department, totals) -> None:
+def _attach_area_figures(projects, year, month, by_county, by_department, totals) -> None:
     """1–N月 completed investment (approved basis) of the screened projects and of the included ones,
-    by county and by department, and in total: eight queries."""
-    pop = population(user, rules, today)
-    kw = {"year": year, "month": month, "basis": Basis.APPROVED}
-    included = pop.filter(inclusion_record__status=InclusionStatus.INCLUDED)
-    for attr, qs in (("figures_all", pop), ("figures_included", included)):
-        grouped = measures.figures_by_each(projects=qs, dims=("county", "department"), **kw)
+    by county and by department, and in total: one pass of `measures.sums_by` grouped by county,
+    department and inclusion status together (two queries), rolled up here (sums of sets add up)."""
+    sums = measures.sums_by(
+        projects=projects,
+        by=("county", "department", "inclusion_record__status"),
+        year=year,
+        month=month,
+        basis=Basis.APPROVED,
+    )
+    rolled: dict = defaultdict(measures.Sums)
+    for (county, department, status), value in sums.items():
+        keys = [("county", county), ("department", department), ("total", None)]
+        for key in keys:
+            rolled[(*key, "all")] += value
+            if status == InclusionStatus.INCLUDED:
+                rolled[(*key, "included")] += value
+
+    def fig(dim, key, which):
+        return measures.Figures.from_sums(
+            rolled.get((dim, key, which), measures.Sums()), year=year, month=month, basis=Basis.APPROVED
+        )
+
+    for which, attr in (("all", "figures_all"), ("included", "figures_included")):
         for area in by_county:
-            setattr(area, attr, grouped["county"].get(area.org_id) or _zero(year, month))
+            setattr(area, attr, fig("county", area.org_id, which))
         for area in by_department:
-            setattr(area, attr, grouped["department"].get(area.org_id) or _zero(year, month))
-        setattr(totals, attr, measures.figures(projects=qs, **kw))
+            setattr(area, attr, fig("department", area.org_id, which))
+        setattr(totals, attr, fig("total", None, which))
 
 
 def _zero(year, month):
