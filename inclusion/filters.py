@@ -36,11 +36,13 @@ class InclusionFilterForm(forms.Form):
         label="县（市、区）",
         queryset=Organisation.objects.filter(kind__in=(OrgKind.CITY, *AREA_KINDS), is_active=True),
         required=False,
+        empty_label="全部",
     )
     department = OrganisationChoiceField(
         label="责任单位",
         queryset=Organisation.objects.filter(kind=OrgKind.DEPARTMENT, is_active=True),
         required=False,
+        empty_label="全部",
     )
     status = forms.ChoiceField(
         label="入库状态", choices=[("", "全部"), *InclusionStatus.choices], required=False

@@ -192,6 +192,18 @@ class Screening:
     list_counts: dict
 
     @property
+    def eligibility_text(self) -> str:
+        parts = []
+        for r in self.rules:
+            if r.group == RuleGroup.ELIGIBILITY:
+                parts.append(
+                    f"计划总投资不低于 {r.min_investment:,.0f} 万元"
+                    if r.kind == RuleKind.MIN_INVESTMENT
+                    else r.name
+                )
+        return "、".join(parts) or "未设置"
+
+    @property
     def readiness_rules(self) -> list[RuleSpec]:
         return [r for r in self.rules if r.group == RuleGroup.READINESS]
 

@@ -20,7 +20,7 @@ from projects.exceptions import ConflictError
 from projects.importing.safety import UnsafeFile
 
 from . import permissions, selectors, services
-from .choices import ExportKind, InclusionStatus, JobStatus, UploadKind
+from .choices import TRANSITIONS, ExportKind, InclusionStatus, JobStatus, UploadKind
 from .excel import XLSX, build_export
 from .filters import InclusionFilterForm
 from .forms import BulkForm, EvidenceForm, MoveForm, RequestForm, RuleForm, UploadForm
@@ -143,9 +143,14 @@ def _detail_context(request, detail, **forms):
         "can_manage": permissions.can_manage_inclusion(user),
         "can_upload": permissions.can_upload_evidence(user, detail.project),
         "move_form": forms.get("move_form")
-        or MoveForm(initial={"version": detail.record.version if detail.record else None}),
+        or MoveForm(
+            initial={
+                "version": detail.record.version if detail.record else None,
+                "to": TRANSITIONS[detail.status][0],
+            }
+        ),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
-        "request_form": forms.get("request_form") or RequestForm(),
+        "request_form": forms.get("request_form") or RequestForm(initial={"kinds": detail.missing_kinds}),
         "statuses": InclusionStatus,
         "recipients": selectors.evidence_request_recipients(detail.project),
     }
