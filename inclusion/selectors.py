@@ -548,6 +548,46 @@ def inclusion_detail(*, user, pk, today=None) -> InclusionDetail:
     )
 
 
+def dossier_inclusion(project: Project, today=None) -> InclusionDetail:
+    """The dossier card's part of `inclusion_detail` for a project already read through a scoped
+    selector: status, checks in words, evidence and requests; no history or duplicate search (those
+    are on the bureau's page). Six queries."""
+    today = today or timezone.localdate()
+    record = InclusionRecord.objects.filter(project=project).first()
+    evidence = list(
+        EvidenceFile.objects.filter(project=project)
+        .select_related("kind", "uploaded_by")
+        .order_by("kind__sort_order", "-uploaded_at")
+    )
+    directory = DirectoryEntry.objects.filter(credit_code=project.credit_code.upper()).values_list(
+        "name", flat=True
+    )
+    facts = Facts(
+        total_investment=project.total_investment or ZERO,
+        stage=project.stage,
+        actual_start=project.actual_start,
+        construction_unit=project.construction_unit,
+        credit_code=project.credit_code,
+        directory_name=directory.first() if project.credit_code else None,
+        evidence_kind_ids={e.kind_id for e in evidence},
+    )
+    requests = list(
+        EvidenceRequest.objects.filter(project=project, resolved_at__isnull=True)
+        .select_related("requested_by")
+        .prefetch_related("kinds")
+    )
+    return InclusionDetail(
+        project=project,
+        record=record,
+        row=None,
+        checks=check_all(active_rules(), facts, today),
+        events=[],
+        evidence=evidence,
+        requests=requests,
+        duplicates=[],
+    )
+
+
 def evidence_get_for_user(*, user, pk) -> EvidenceFile:
     try:
         return EvidenceFile.objects.select_related("project", "kind").get(

@@ -252,7 +252,7 @@ def evidence_file(request, pk):
 def dossier_inclusion_section(user, project) -> dict | None:
     """The 入库纳统 card of a project's dossier (registered in `InclusionConfig.ready`): its status,
     what it lacks, its evidence and what the bureau has asked of its units."""
-    d = selectors.inclusion_detail(user=user, pk=project.pk)
+    d = selectors.dossier_inclusion(project)
     return {
         "template": "inclusion/dossier_card.html",
         "context": {

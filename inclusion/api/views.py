@@ -5,6 +5,7 @@ writes through the same services."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from projects import periods
+from projects.models import Project
 
 from .. import permissions, selectors, services
 from ..filters import InclusionFilterForm
@@ -64,8 +66,10 @@ FILTER_PARAMS = [
     ),
     retrieve=extend_schema(summary="一个项目的入库纳统情况", responses=DetailSerializer),
 )
-class InclusionViewSet(viewsets.ViewSet):
+class InclusionViewSet(viewsets.GenericViewSet):
     permission_classes = [InclusionAccess]
+    serializer_class = ScreeningRowSerializer
+    queryset = Project.objects.none()  # for the schema: rows come from the screening selector
     lookup_value_regex = r"\d+"
 
     def list(self, request):
@@ -80,14 +84,6 @@ class InclusionViewSet(viewsets.ViewSet):
         selectors.attach_figures(page, year=year, month=month)
         return paginator.get_paginated_response(ScreeningRowSerializer(page, many=True).data)
 
-    @property
-    def paginator(self):
-        if not hasattr(self, "_paginator"):
-            from config.pagination import PageNumberPagination
-
-            self._paginator = PageNumberPagination()
-        return self._paginator
-
     def retrieve(self, request, pk=None):
         detail = selectors.inclusion_detail(user=request.user, pk=pk)
         return Response(DetailSerializer(detail).data)
@@ -101,7 +97,7 @@ class InclusionViewSet(viewsets.ViewSet):
         services.inclusion_move(actor=request.user, project=project, **data.validated_data)
         return Response(DetailSerializer(selectors.inclusion_detail(user=request.user, pk=pk)).data)
 
-    @extend_schema(summary="批量改变入库状态", request=BulkSerializer)
+    @extend_schema(summary="批量改变入库状态", request=BulkSerializer, responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["post"])
     def bulk(self, request):
         data = BulkSerializer(data=request.data)
