@@ -85,11 +85,11 @@ def eligibility_q(rules: list[RuleSpec], today: dt.date) -> Q:
 def population(user, rules: list[RuleSpec], today: dt.date):
     """The projects the bureau screens: those meeting the eligibility rules (应入) and those already
     declared, included or returned, in the user's scope, cancelled projects left out."""
-    return (
-        Project.objects.filter(project_scope_q(user))
-        .exclude(stage=Stage.CANCELLED)
-        .filter(eligibility_q(rules, today) | Q(inclusion_record__status__in=WORKED_ON))
-    )
+    projects = Project.objects.filter(project_scope_q(user)).exclude(stage=Stage.CANCELLED)
+    conditions = eligibility_q(rules, today)
+    if not conditions:  # no eligibility rule in force: every live project counts (Q() | x would be x)
+        return projects
+    return projects.filter(conditions | Q(inclusion_record__status__in=WORKED_ON))
 
 
 # --- the screening -------------------------------------------------------------------------

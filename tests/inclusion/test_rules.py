@@ -118,6 +118,10 @@ def test_the_threshold_is_the_bureaus_data(world):
     rule.is_active = False
     rule.save()
     assert screening(user=world["stats"], year=2025, month=10, today=TODAY).totals.population == 3
+    # With no eligibility rule at all, every live project is screened (a 前期 one too).
+    ProjectFactory(name="泽州县前期项目", county=world.zezhou, stage=Stage.PREWORK, actual_start=None)
+    InclusionRule.objects.filter(kind=RuleKind.STARTED).update(is_active=False)
+    assert screening(user=world["stats"], year=2025, month=10, today=TODAY).totals.population == 4
 
 
 def test_the_threshold_defaults_to_the_setting(settings):

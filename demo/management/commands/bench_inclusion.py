@@ -67,7 +67,16 @@ class Command(BaseCommand):
         user = User.objects.get(username="stats")
         year, month = periods.default_period()
         if export_only:
-            self.big_export(user, year, month)
+            # Every live project screened (eligibility rules switched off inside a transaction that
+            # is rolled back), so the export is the full 20,000-row list.
+            from django.db import transaction
+
+            from inclusion.models import InclusionRule
+
+            with transaction.atomic():
+                InclusionRule.objects.filter(kind__in=("min_investment", "started")).update(is_active=False)
+                self.big_export(user, year, month)
+                transaction.set_rollback(True)
             return
         s = screening(user=user, year=year, month=month)
         self.stdout.write(
