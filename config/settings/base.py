@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "projects",
     "reporting",
     "issues",
+    "inclusion",
     "dashboards",
     "demo",
 ]
@@ -167,6 +168,13 @@ PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 # Monthly reports are due by this day of the following month (the seeds use the 5th); a value above
 # 28 means the last day of that month (31: 31 January, 28/29 February, 30 April …).
 REPORT_DUE_DAY = env.int("REPORT_DUE_DAY", default=5)
+
+# 入库纳统 (inclusion app): the planned-total-investment threshold in 万元 when the bureau's rule sets
+# none, the size limit of one evidence file, and the row count above which an export is built in
+# the background (progress bar, download link) instead of inside the request.
+INCLUSION_MIN_INVESTMENT = env.int("INCLUSION_MIN_INVESTMENT", default=500)
+INCLUSION_EVIDENCE_MAX_BYTES = env.int("INCLUSION_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+INCLUSION_EXPORT_INLINE_ROWS = env.int("INCLUSION_EXPORT_INLINE_ROWS", default=3000)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.builder import DEFAULT_PROJECTS, SEED, build_demo, demo_data_exists, wipe_projects
+from demo.inclusion import seed_inclusion
 from demo.tree import PASSWORD, personas
 
 COUNT_LABELS = {
@@ -72,6 +73,8 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 log=self.stdout.write if verbose else None,
             )
+            # 入库纳统 (inclusion): directory, evidence and inclusion records in every status.
+            inclusion_counts = seed_inclusion(today=today, seed=options["seed"])
         elapsed = time.perf_counter() - started
 
         self.stdout.write(
@@ -79,6 +82,10 @@ class Command(BaseCommand):
         )
         for key, label in COUNT_LABELS.items():
             self.stdout.write(f"  {label:<8}{counts[key]:>10,}")
+        self.stdout.write(
+            "  入库纳统  名录库 {directory:,}，佐证资料 {evidence:,}，已入库 {included:,}，已申报 {declared:,}，"
+            "退回 {returned:,}，补充资料要求 {requests:,}".format(**inclusion_counts)
+        )
         self.stdout.write("")
         self._banner(options["url"])
 
