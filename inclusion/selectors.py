@@ -692,8 +692,7 @@ def scoped_units(user):
 
 def evidence_request_recipients(project: Project):
     """The users to tell when the bureau asks for a project's missing evidence: the reporters of its
-    reporting unit and the accounts of its construction unit (by unit or by credit code). For the
-    notification machinery (`scheduling.notify`) once it exists; one query."""
+    reporting unit and the accounts of its construction unit (by unit or by credit code); one query."""
     from accounts.choices import RoleCode
     from accounts.models import User
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
@@ -32,6 +33,7 @@ from projects.importing.safety import UnsafeFile, load_workbook_safely
 from projects.models import Project
 from projects.parsing import clean_text
 from projects.validators import normalise_credit_code, validate_credit_code
+from scheduling.services import notify
 
 from . import permissions
 from .choices import REASON_REQUIRED, TRANSITIONS, InclusionStatus, RuleKind, UploadKind, UploadStatus
@@ -47,7 +49,7 @@ from .models import (
     InclusionRule,
 )
 from .rules import check_all, eligible, lacking
-from .selectors import active_rules, project_facts
+from .selectors import active_rules, evidence_request_recipients, project_facts
 
 
 class InclusionError(ServiceError):
@@ -281,10 +283,8 @@ def evidence_add(*, actor, project: Project, kind: EvidenceKind, upload) -> Evid
 
 @transaction.atomic
 def evidence_request(*, actor, project: Project, kinds, message: str = "") -> EvidenceRequest:
-    """Ask the project's units to upload the documents in `kinds`; they see it on the project's page.
-
-    Who is to be told is `inclusion.selectors.evidence_request_recipients(project)`; sending it is for
-    the notification machinery (scheduling), which does not exist yet."""
+    """Ask the project's units to upload the documents in `kinds`: they see it on the project's page, and
+    its reporters (and the construction unit's accounts) get a message once per request."""
     if not permissions.can_manage_inclusion(actor):
         raise PermissionDenied("只有统计局可以要求补充资料。")
     kinds = list(kinds)
@@ -301,6 +301,16 @@ def evidence_request(*, actor, project: Project, kinds, message: str = "") -> Ev
         root=project,
         changes={"kinds": [None, "、".join(k.name for k in kinds)]},
         message="要求补充入库佐证资料",
+    )
+    names = "、".join(k.name for k in kinds)
+    notify(
+        recipients=evidence_request_recipients(project),
+        kind="inclusion_evidence",
+        key=f"evidence-request:{request.pk}",
+        title=f"【入库纳统】请补充{project.name}的佐证资料",
+        body=f"统计局要求补充：{names}。" + (f"\n说明：{request.message}" if request.message else ""),
+        url=reverse("projects:project_detail", args=[project.pk]),
+        obj=project,
     )
     return request
 

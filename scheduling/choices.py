@@ -65,6 +65,7 @@ KIND_LABELS = {
     "ticket_assigned": "问题交办",
     "decision_due": "议定事项提醒",
     "report_returned": "月报退回",
+    "inclusion_evidence": "入库佐证补充",
 }
 
 

@@ -217,6 +217,12 @@ def test_a_request_is_seen_by_the_unit_and_closes_when_the_documents_arrive(incl
         actor=incl["stats"], project=incl.zz_project, kinds=kinds, message="请补充10月发票"
     )
     assert list(evidence_request_recipients(incl.zz_project)) == [incl["zezhou"]]
+    # The unit's reporter is told once, with what to upload and a link to the project's page.
+    from scheduling.models import Notification
+
+    [told] = Notification.objects.filter(kind="inclusion_evidence")
+    assert told.recipient == incl["zezhou"] and told.url == f"/projects/{incl.zz_project.pk}/"
+    assert "请补充10月发票" in told.body and "统计局要求补充" in told.body
     detail = inclusion_detail(user=incl["zezhou"], pk=incl.zz_project.pk)
     assert [r.pk for r in detail.open_requests] == [request.pk]
     services.evidence_add(

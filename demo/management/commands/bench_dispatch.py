@@ -122,7 +122,9 @@ class Command(BaseCommand):
             for n in range(5):
                 t0 = time.perf_counter()
                 with transaction.atomic():
-                    services.notify(recipients=[user], kind="bench_down", key=str(n), title="Redis 停止时的提醒")
+                    services.notify(
+                        recipients=[user], kind="bench_down", key=str(n), title="Redis 停止时的提醒"
+                    )
                 samples.append(time.perf_counter() - t0)
         finally:
             config.tasks.app = saved
