@@ -169,10 +169,11 @@ def vice_mayor_dispatch(ctx: JobContext) -> None:
         .exclude(title__contains="常务")
         .select_related("user")
     )
-    summary = []
+    summary, total = [], 0
     for leader in vice_mayors:
         text, n = _leader_list(ctx, leader, year, month)
         summary.append(f"· {leader.name}：{n}个项目")
+        total += n
         context = {
             "period": f"{year}年{month}月",
             "leader": leader.name,
@@ -194,7 +195,7 @@ def vice_mayor_dispatch(ctx: JobContext) -> None:
     context = {
         "period": f"{year}年{month}月",
         "leader": "各分管副市长",
-        "count": len(summary),
+        "count": total,
         "as_of": _as_of(ctx),
         "basis": f"{year}年1–{month}月已审核数据",
     }

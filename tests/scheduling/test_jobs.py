@@ -140,7 +140,7 @@ def test_vice_mayors_get_their_own_list_and_the_office_the_summary(world, dispat
     assert mine.title == "【分管副市长调度】李副市长2026年11月调度项目清单"
     assert "泽州县巴公智能装备产业园（在建）" in mine.body
     [office] = inbox(world, "office")
-    assert "· 李副市长：1个项目" in office.body
+    assert "· 李副市长：1个项目" in office.body and "本月请调度以下1个项目" in office.body
 
 
 def test_the_reserve_review_goes_to_every_county_and_department_each_quarter(world, dispatch):

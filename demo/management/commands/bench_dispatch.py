@@ -15,6 +15,7 @@ import logging
 import random
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -47,6 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, projects, users, items, **options):
         logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # time the sends, not a console
         if Project.objects.count() < projects:
             self.stdout.write(f"building the demo city with {projects} projects …")
             call_command("seed_demo", projects=projects, force=True, verbosity=0)
@@ -185,3 +187,14 @@ class Command(BaseCommand):
                 )
             )
         Approval.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        # Every (project, kind) pair taken: reopen closed approvals for the rest.
+        still = target - Approval.objects.filter(status__in=open_statuses).count()
+        if still > 0:
+            closed = list(
+                Approval.objects.exclude(status__in=open_statuses)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:still]
+            )
+            Approval.objects.filter(pk__in=closed).update(
+                status=ApprovalStatus.IN_PROGRESS, actual_date=None, planned_date=base + dt.timedelta(days=90)
+            )
