@@ -2,13 +2,14 @@
 
 from rest_framework.routers import DefaultRouter
 
+from dashboards.api import urls as dashboards_api  # issue 12
 from projects.api import urls as projects_api
 from reporting.api import urls as reporting_api
 
 app_name = "api"
 
 router = DefaultRouter()
-for app_api in (projects_api, reporting_api):
+for app_api in (projects_api, reporting_api, dashboards_api):
     app_api.register(router)
 
 urlpatterns = router.urls

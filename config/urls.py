@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
     path("", include("reporting.urls")),
+    # dashboards (issue 12): dashboards, 赛马 ranking, map, bulletins, targets
+    path("", include("dashboards.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -546,9 +546,31 @@ def project_set_q(code: str, *, year: int, month: int, as_of: dt.datetime | None
     return _set_conditions(year, month, as_of)[code]
 
 
+# Lists behind a figure that is not one set: 开复工 (started or resumed), and the structure parts
+# (the projects of the year's plan carrying the flag).
+SET_UNIONS = {"started_or_resumed": ("started", "resumed")}
+DRILL_SETS = {
+    **PROJECT_SETS,
+    "started_or_resumed": _("已开复工项目"),
+    "is_industrial": _("工业项目"),
+    "is_private": _("民间投资项目"),
+    "is_high_tech": _("高技术产业项目"),
+    "is_six_new": _("六新项目"),
+}
+
+
 def set_projects(code: str, *, projects, year: int, month: int, as_of: dt.datetime | None = None) -> QuerySet:
-    """The projects of `projects` behind a count: the drill-down of every count on a dashboard."""
-    return projects.filter(project_set_q(code, year=year, month=month, as_of=as_of))
+    """The projects of `projects` behind a figure (any key of DRILL_SETS): the drill-down of every
+    count, rate and share on a dashboard or in a bulletin. KeyError for an unknown code."""
+    conditions = _set_conditions(year, month, as_of)
+    if code in SET_UNIONS:
+        condition = Q()
+        for part in SET_UNIONS[code]:
+            condition |= conditions[part]
+        return projects.filter(condition)
+    if code in STRUCTURE_FLAGS:
+        return projects.filter(conditions["planned"], **{code: True})
+    return projects.filter(conditions[code])
 
 
 @dataclass(frozen=True)
@@ -571,6 +593,7 @@ class Counts:
     reserve_converted: int = 0
     in_reserve: int = 0
     reserve_investment: Decimal = ZERO  # 总投资 of the projects in the reserve at month end
+    planned_total: Decimal = ZERO  # 总投资 of the projects in the year's plan
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -614,21 +637,33 @@ class Counts:
         return rate(self.reserve_converted, self.reserve_at_start)
 
 
+def _money_fields(row: dict) -> dict:
+    row["reserve_investment"] = as_money(row["reserve_investment"])
+    row["planned_total"] = as_money(row["planned_total"])
+    return row
+
+
+def to_yi(amount: Decimal | None, places: int = 1) -> Decimal | None:
+    """万元 as 亿元, as bulletins print them ("629.0亿元"): one decimal by default, half up."""
+    if amount is None:
+        return None
+    return (Decimal(amount) / 10000).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def counts_by(*, projects, by: str | None, year: int, month: int, as_of: dt.datetime | None = None) -> dict:
     """`Counts` per value of the project field `by` (None: the whole set under the key None). One query."""
     conditions = _set_conditions(year, month, as_of)
     aggregates = {code: models.Count("pk", filter=cond) for code, cond in conditions.items()}
     aggregates["reserve_investment"] = _money_sum("total_investment", conditions["in_reserve"])
+    aggregates["planned_total"] = _money_sum("total_investment", conditions["planned"])
     qs = projects.order_by()
     if by is None:
         row = qs.aggregate(**aggregates)
-        row["reserve_investment"] = as_money(row["reserve_investment"])
-        return {None: Counts(**row)}
+        return {None: Counts(**_money_fields(row))}
     result = {}
     for row in qs.values(by).annotate(**aggregates):
         key = row.pop(by)
-        row["reserve_investment"] = as_money(row["reserve_investment"])
-        result[key] = Counts(**row)
+        result[key] = Counts(**_money_fields(row))
     return result
 
 

@@ -296,3 +296,23 @@ def test_indicator_values_per_county_in_a_few_queries(world, june, django_assert
     assert zz["start_rate"] == D("66.7") and zz["resume_rate"] == D("25.0")  # D of D, E, and the world's two
     assert zz["reserve_multiple"] == D("2.00")  # 38000 / 19000
     assert values[world.gaoping.pk]["reserve_multiple"] is None  # no target
+
+
+def test_yi_and_planned_total(june):
+    projects, _ = june
+    assert measures.to_yi(D("6290450.00")) == D("629.0")  # 629.045 → 629.0
+    assert measures.to_yi(D("6290500.00")) == D("629.1")  # a tie rounds up
+    assert measures.to_yi(D("12345.00"), 2) == D("1.23")
+    # A, B, C, D, E (10000 each but B 8000): 48000
+    assert measures.counts(projects=projects, year=2025, month=6).planned_total == D("48000.00")
+
+
+def test_drill_lists_for_unions_and_flags(june):
+    projects, p = june
+    both = measures.set_projects("started_or_resumed", projects=projects, year=2025, month=6)
+    assert set(both) == {p["A"], p["C"], p["D"]}
+    assert both.count() == measures.counts(projects=projects, year=2025, month=6).start_resume_count
+    industrial = measures.set_projects("is_industrial", projects=projects, year=2025, month=6)
+    assert set(industrial) == {p["A"], p["D"]}
+    with pytest.raises(KeyError):
+        measures.set_projects("nonsense", projects=projects, year=2025, month=6)

@@ -1,0 +1,42 @@
+"""Showing dashboard figures: 亿元 as the bulletins print them, rates with "—" for no base."""
+
+from django import template
+
+from reporting import measures
+
+register = template.Library()
+DASH = "—"
+
+
+@register.filter
+def yi1(value):
+    """万元 → 亿元 with one decimal (measures.to_yi), "—" when missing."""
+    result = measures.to_yi(value)
+    return DASH if result is None else f"{result:,}"
+
+
+@register.filter
+def pct(value):
+    return DASH if value is None else f"{value}%"
+
+
+@register.filter
+def num(value):
+    return DASH if value is None or value == "" else value
+
+
+@register.filter
+def signed(value):
+    if value is None:
+        return DASH
+    return f"+{value}" if value > 0 else f"{value}"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def attr(obj, name):
+    return getattr(obj, name, None)
