@@ -146,7 +146,8 @@ def segments(dash) -> dict[str, list[tuple[str, str | None]]]:
         for i, e in enumerate(entries):
             if i:
                 names.append(("、", None))
-            names.append((f"{e.area}{e.name}", reverse("projects:project_detail", args=[e.project_id])))
+            label = e.name if e.name.startswith(e.area) else f"{e.area}{e.name}"
+            names.append((label, reverse("projects:project_detail", args=[e.project_id])))
         seg[code] = names or [("无", None)]
     return seg
 

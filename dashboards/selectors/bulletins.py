@@ -16,6 +16,8 @@ def bulletins_for_user(user):
     if user.sees_all_projects:
         return qs
     scope = own_scope(user)
+    if scope is None:  # an account without unit or role reads nothing
+        return qs.none()
     visible = Q(area__isnull=True)
     if scope is not None and scope.kind == "area":
         visible |= Q(area=scope.org)

@@ -1,5 +1,7 @@
 """Showing dashboard figures: 亿元 as the bulletins print them, rates with "—" for no base."""
 
+from decimal import Decimal
+
 from django import template
 
 from reporting import measures
@@ -11,8 +13,9 @@ DASH = "—"
 @register.filter
 def yi1(value):
     """万元 → 亿元 with one decimal (measures.to_yi), "—" when missing."""
-    result = measures.to_yi(value)
-    return DASH if result is None else f"{result:,}"
+    if not isinstance(value, Decimal | int):
+        return DASH
+    return f"{measures.to_yi(value):,}"
 
 
 @register.filter

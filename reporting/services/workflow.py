@@ -206,8 +206,11 @@ def reports_approve(*, actor, report_ids: list[int]) -> int:
         ],
         batch=uuid.uuid4().hex,
     )
-    # Cached dashboards and rankings of these years read the new approved values from now on.
-    transaction.on_commit(lambda: figures_cache.bump(*{y for r in todo for y in (r.year, r.year + 1)}))
+    # Cached dashboards and rankings of these years read the new approved values from now on (bumped
+    # now and again after the commit, so a page cached in between by another request is dropped too).
+    years = {y for r in todo for y in (r.year, r.year + 1)}
+    figures_cache.bump(*years)
+    transaction.on_commit(lambda: figures_cache.bump(*years))
     return len(todo)
 
 
@@ -295,5 +298,6 @@ def report_correct(*, actor, report: MonthlyReport, row: ReportRow, reason: str)
         changes=audit.diff(before, content_snapshot(locked)),
         message=reason,
     )
+    figures_cache.bump(locked.year, locked.year + 1)
     transaction.on_commit(lambda: figures_cache.bump(locked.year, locked.year + 1))
     return locked
