@@ -228,6 +228,6 @@ LOGGING = {
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=600)
 # Classes of projects by annual plan (万元, largest first); key projects form their own class.
 PACE_BANDS = [(10000, "年度计划1亿元以上"), (5000, "年度计划5000万—1亿元"), (0, "年度计划5000万元以下")]
-PACE_TOP = env.int("PACE_TOP", default=5)  # per class
+PACE_TOP = env.int("PACE_TOP", default=3)  # per class
 PACE_FAST_MIN_PP = env.int("PACE_FAST_MIN_PP", default=5)  # 骏马: at least this far ahead of 时间进度
 PACE_SLOW_MAX_PP = env.int("PACE_SLOW_MAX_PP", default=-20)  # 蜗牛: at least this far behind

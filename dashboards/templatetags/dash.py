@@ -1,8 +1,10 @@
 """Showing dashboard figures: 亿元 as the bulletins print them, rates with "—" for no base."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 
 from reporting import measures
 
@@ -43,3 +45,15 @@ def get(mapping, key):
 @register.filter
 def attr(obj, name):
     return getattr(obj, name, None)
+
+
+@register.filter
+def isodt(value):
+    """An ISO timestamp (as stored in a published ranking) in Beijing time: "2026-11-26 14:41"."""
+    if not value:
+        return DASH
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return DASH
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if timezone.is_aware(moment) else f"{moment:%Y-%m-%d %H:%M}"

@@ -15,8 +15,8 @@
   }
   draw("chart-series", {
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
-    legend: { data: ["完成率", "时间进度"] },
-    grid: { left: 40, right: 20, top: 40, bottom: 30 },
+    legend: { data: ["完成率", "时间进度"], top: 0, left: "center" },
+    grid: { left: 45, right: 20, top: 36, bottom: 30 },
     xAxis: { type: "category", data: d.months },
     yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
     series: [
@@ -45,7 +45,8 @@
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
     grid: { left: 40, right: 20, top: 30, bottom: 50 },
     xAxis: { type: "category", data: d.areas, axisLabel: { interval: 0, rotate: 20 } },
-    yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+    yAxis: { type: "value", axisLabel: { formatter: "{value}%" },
+      max: function (v) { return Math.ceil(Math.max(v.max, d.time_progress || 0) / 10) * 10 + 10; } },
     series: [{
       type: "bar", data: d.area_rate, label: { show: true, position: "top", formatter: "{c}%" },
       itemStyle: { color: function (p) { return p.value >= d.time_progress ? "#27ae60" : "#c0392b"; } },
