@@ -637,12 +637,6 @@ class Counts:
         return rate(self.reserve_converted, self.reserve_at_start)
 
 
-def _money_fields(row: dict) -> dict:
-    row["reserve_investment"] = as_money(row["reserve_investment"])
-    row["planned_total"] = as_money(row["planned_total"])
-    return row
-
-
 def to_yi(amount: Decimal | None, places: int = 1) -> Decimal | None:
     """万元 as 亿元, as bulletins print them ("629.0亿元"): one decimal by default, half up."""
     if amount is None:
@@ -650,20 +644,114 @@ def to_yi(amount: Decimal | None, places: int = 1) -> Decimal | None:
     return (Decimal(amount) / 10000).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def _plan_counts(projects, year: int, month: int, as_of) -> dict:
+    """The plan-based sets as column conditions on the year's plan rows (one row per project): no
+    correlated subquery but the resumption check. Same definitions as `_set_conditions`."""
+    first, last = dt.date(year, 1, 1), month_end(year, month)
+    started = Q(is_new=True, project__actual_start__gte=first, project__actual_start__lte=last)
+    completed = Q(
+        completes_this_year=True, project__actual_completion__gte=first, project__actual_completion__lte=last
+    )
+    resumed = models.Exists(
+        counted_values(basis=Basis.APPROVED, as_of=as_of).filter(
+            project=OuterRef("project"), year=year, month__lte=month, invested__gt=0
+        )
+    )
+    return {
+        "planned": models.Count("pk"),
+        "planned_total": _money_sum("project__total_investment"),
+        "new_planned": models.Count("pk", filter=Q(is_new=True)),
+        "new_planned_by": models.Count("pk", filter=Q(is_new=True, planned_start_month__lte=month)),
+        "started": models.Count("pk", filter=started),
+        "started_early": models.Count(
+            "pk", filter=started & Q(planned_start_month__gt=ExtractMonth("project__actual_start"))
+        ),
+        "not_started_on_plan": models.Count(
+            "pk",
+            filter=Q(is_new=True, planned_start_month__lte=month)
+            & ~Q(project__actual_start__gte=first, project__actual_start__lte=last)
+            | Q(is_new=True, planned_start_month__lte=month, project__actual_start__isnull=True),
+        ),
+        "continuing": models.Count("pk", filter=Q(is_new=False)),
+        "resumed": models.Count("pk", filter=Q(is_new=False) & Q(resumed)),
+        "completion_planned": models.Count("pk", filter=Q(completes_this_year=True)),
+        "completed": models.Count("pk", filter=completed),
+        "completed_early": models.Count(
+            "pk",
+            filter=completed
+            & Q(
+                project__planned_completion__isnull=False,
+                project__planned_completion__gt=F("project__actual_completion"),
+            ),
+        ),
+        "completion_late": models.Count(
+            "pk",
+            filter=Q(completes_this_year=True, project__planned_completion__lte=last)
+            & ~Q(project__actual_completion__isnull=False, project__actual_completion__lte=last)
+            | Q(
+                completes_this_year=True,
+                project__planned_completion__lte=last,
+                project__actual_completion__isnull=True,
+            ),
+        ),
+    }
+
+
+def _governing_on(day: dt.date, stages) -> Q:
+    """On StageChange rows: the row of one of `stages` governing the project on `day`."""
+    return Q(to_stage__in=stages, effective_date__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
 def counts_by(*, projects, by: str | None, year: int, month: int, as_of: dt.datetime | None = None) -> dict:
-    """`Counts` per value of the project field `by` (None: the whole set under the key None). One query."""
-    conditions = _set_conditions(year, month, as_of)
-    aggregates = {code: models.Count("pk", filter=cond) for code, cond in conditions.items()}
-    aggregates["reserve_investment"] = _money_sum("total_investment", conditions["in_reserve"])
-    aggregates["planned_total"] = _money_sum("total_investment", conditions["planned"])
-    qs = projects.order_by()
+    """`Counts` per value of the project field `by` (None: the whole set under the key None). Three
+    queries, each one pass: the year's plan rows, and the stage-history rows of the reserve at the
+    year's start and at month end. (`set_projects` lists the same sets as conditions on projects.)"""
+    project_filter = _project_filter(projects)
+    path = f"project__{by}" if by else None
+    result: dict = {}
+
+    def add(rows):
+        for row in rows:
+            key = row.pop(path) if path else None
+            current = result.get(key, Counts())
+            result[key] = replace(
+                current, **{k: (as_money(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+            )
+
+    def grouped(qs, aggregates):
+        if path:
+            return qs.values(path).annotate(**aggregates)
+        return [qs.aggregate(**aggregates)]
+
+    plans = AnnualPlan.objects.filter(year=year, **project_filter).order_by()
+    add(grouped(plans, _plan_counts(projects, year, month, as_of)))
+    first, last = dt.date(year, 1, 1), month_end(year, month)
+    history = StageChange.objects.filter(**project_filter).order_by()
+    at_start = history.filter(_governing_on(dt.date(year - 1, 12, 31), RESERVE_STAGES))
+    add(
+        grouped(
+            at_start,
+            {
+                "reserve_at_start": models.Count("project", distinct=True),
+                "reserve_converted": models.Count(
+                    "project",
+                    distinct=True,
+                    filter=Q(project__actual_start__gte=first, project__actual_start__lte=last),
+                ),
+            },
+        )
+    )
+    add(
+        grouped(
+            history.filter(_governing_on(last, RESERVE_STAGES)),
+            {
+                "in_reserve": models.Count("project", distinct=True),
+                "reserve_investment": _money_sum("project__total_investment"),
+            },
+        )
+    )
     if by is None:
-        row = qs.aggregate(**aggregates)
-        return {None: Counts(**_money_fields(row))}
-    result = {}
-    for row in qs.values(by).annotate(**aggregates):
-        key = row.pop(by)
-        result[key] = Counts(**_money_fields(row))
+        result.setdefault(None, Counts())
     return result
 
 
@@ -1041,7 +1129,7 @@ def indicator_values(
     fai_targets: dict | None = None,
 ) -> dict:
     """`{key: {indicator code: value}}` for every key of `keys` (county ids or department ids), from
-    the figures, counts, 同比 and structure of each group. Seven queries whatever the number of
+    the figures, counts, 同比 and structure of each group. Eight queries whatever the number of
     projects. `fai_targets` ({key: 万元}) is each area's fixed-asset investment target, the base of
     the reserve multiple."""
     keys = list(keys)

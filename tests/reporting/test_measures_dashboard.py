@@ -283,7 +283,7 @@ def test_race_scores_against_a_hand_scored_table_with_ties():
 
 
 def test_indicator_values_per_county_in_a_few_queries(world, june, django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         values = measures.indicator_values(
             projects=Project.objects.all(),
             by="county",
