@@ -56,4 +56,8 @@ def isodt(value):
         moment = dt.datetime.fromisoformat(str(value))
     except ValueError:
         return DASH
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if timezone.is_aware(moment) else f"{moment:%Y-%m-%d %H:%M}"
+    return (
+        f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+        if timezone.is_aware(moment)
+        else f"{moment:%Y-%m-%d %H:%M}"
+    )
