@@ -318,6 +318,16 @@ def bulletin_recipients(bulletin: Bulletin) -> list[User]:
     return list((leaders | units).distinct().order_by("pk"))
 
 
+def ranking_recipients(publication: RacePublication) -> list[User]:
+    """Who should be told that a period's ranking is published: city leaders and the office, and the
+    users of every competing unit (areas or departments). For scheduling.notify once it exists."""
+    users = User.objects.filter(is_active=True)
+    kinds = _area_kinds() if publication.scheme.audience == Audience.AREAS else [OrgKind.DEPARTMENT]
+    leaders = users.filter(roles__code__in=[RoleCode.LEADER, RoleCode.OFFICE])
+    units = users.filter(organisation__kind__in=kinds) | users.filter(organisation__parent__kind__in=kinds)
+    return list((leaders | units).distinct().order_by("pk"))
+
+
 @transaction.atomic
 def bulletin_template_save(
     *, actor, template: BulletinTemplate | None, name: str, body: str, for_city: bool

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reporting.test_browser import browser, cookies_without_expiry, login  # noqa: F401
+from tests.reporting import test_browser as shared
 
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture
+def chromium():
+    yield from shared.browser.__wrapped__()
+
+
+@pytest.fixture
+def frozen_cookies(settings):
+    shared.cookies_without_expiry.__wrapped__(settings)
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_leader_opens_the_city_dashboard_and_follows_a_figure_to_its_projects(
-    october,
-    live_server,
-    browser,
-    cookies_without_expiry,  # noqa: F811
+    october, live_server, chromium, frozen_cookies
 ):
-    page = login(browser, live_server, "leader")
+    page = shared.login(chromium, live_server, "leader")
     page.goto(f"{live_server.url}/dashboards/city/?year=2025&month=10")
     assert page.locator("h1").inner_text().startswith("全市项目建设看板")
     page.wait_for_selector("#chart-series canvas")
