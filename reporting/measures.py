@@ -897,7 +897,9 @@ class PaceEntry:
     group: str  # its class: 重点项目 or a size band
     rank: int  # within the class, fastest first
     group_size: int
-    figures: Figures
+    vs_time_progress_pp: Decimal | None  # 超(+)/低于(−)时间进度
+    completion_rate: Decimal | None
+    figures: Figures | None = None  # filled in for the entries a list shows (fastest_and_slowest)
 
 
 def size_band(annual_plan: Decimal, bands) -> str:
@@ -913,54 +915,95 @@ def pace_ranking(
 ) -> dict[str, list[PaceEntry]]:
     """Projects with an annual plan that have started by month N, ranked within their class (key
     projects together, the rest by size band) by the gap to 时间进度, fastest first; ties by 完成率
-    then id. Two queries plus the projects' classes."""
-    eligible = projects.filter(
-        _plan_exists(year, planned_investment__gt=0), actual_start__lte=month_end(year, month)
+    then id. Two queries (the plans, the year's counted values), whatever the number of projects."""
+    scope = _project_filter(projects)
+    plans = (
+        AnnualPlan.objects.filter(
+            year=year, planned_investment__gt=0, project__actual_start__lte=month_end(year, month), **scope
+        )
+        .order_by()
+        .values_list("project_id", "planned_investment", "project__key_level")
     )
-    info = dict(eligible.order_by().values_list("pk", "key_level"))
-    figures_ = figures_by_project(project_ids=list(info), year=year, month=month, as_of=as_of)
-    groups: dict[str, list[tuple[int, Figures]]] = {}
-    for pid, f in figures_.items():
-        group = "重点项目" if info[pid] else size_band(f.annual_plan, bands)
-        groups.setdefault(group, []).append((pid, f))
+    ytd = dict(
+        counted_values(basis=Basis.APPROVED, as_of=as_of)
+        .filter(year=year, month__lte=month, **scope)
+        .order_by()
+        .values_list("project_id")
+        .annotate(total=_money_sum("invested"))
+    )
+    groups: dict[str, list[tuple]] = {}
+    for pid, plan, key_level in plans:
+        done = as_money(ytd.get(pid))
+        group = "重点项目" if key_level else size_band(plan, bands)
+        groups.setdefault(group, []).append((pid, gap_to_time_progress(done, plan, month), rate(done, plan)))
     result = {}
     for group, members in groups.items():
-        members.sort(
-            key=lambda m: (
-                m[1].vs_time_progress_pp is None,
-                -(m[1].vs_time_progress_pp or 0),
-                -(m[1].completion_rate or 0),
-                m[0],
-            )
-        )
+        members.sort(key=lambda m: (m[1] is None, -(m[1] or 0), -(m[2] or 0), m[0]))
         result[group] = [
-            PaceEntry(project_id=pid, group=group, rank=i + 1, group_size=len(members), figures=f)
-            for i, (pid, f) in enumerate(members)
+            PaceEntry(pid, group, i + 1, len(members), gap, completion)
+            for i, (pid, gap, completion) in enumerate(members)
         ]
     return result
 
 
 def fastest_and_slowest(
-    ranking: dict[str, list[PaceEntry]], *, top: int, fast_min_pp: Decimal, slow_max_pp: Decimal
+    ranking: dict[str, list[PaceEntry]],
+    *,
+    top: int,
+    fast_min_pp: Decimal,
+    slow_max_pp: Decimal,
+    year: int,
+    month: int,
+    as_of: dt.datetime | None = None,
 ) -> tuple[list[PaceEntry], list[PaceEntry]]:
     """骏马: each class's first `top` that are at least `fast_min_pp` ahead of 时间进度; 蜗牛: each
-    class's last `top` at least `-slow_max_pp` behind (slowest first)."""
+    class's last `top` at least `-slow_max_pp` behind (slowest first). Each with its figures (two queries)."""
     fast, slow = [], []
     for entries in ranking.values():
         fast += [
             e
             for e in entries[:top]
-            if e.figures.vs_time_progress_pp is not None and e.figures.vs_time_progress_pp >= fast_min_pp
+            if e.vs_time_progress_pp is not None and e.vs_time_progress_pp >= fast_min_pp
         ]
         tail = [
             e
             for e in reversed(entries)
-            if e.figures.vs_time_progress_pp is not None and e.figures.vs_time_progress_pp <= slow_max_pp
+            if e.vs_time_progress_pp is not None and e.vs_time_progress_pp <= slow_max_pp
         ]
         slow += tail[:top]
-    fast.sort(key=lambda e: (-e.figures.vs_time_progress_pp, e.project_id))
-    slow.sort(key=lambda e: (e.figures.vs_time_progress_pp, e.project_id))
-    return fast, slow
+    fast.sort(key=lambda e: (-e.vs_time_progress_pp, e.project_id))
+    slow.sort(key=lambda e: (e.vs_time_progress_pp, e.project_id))
+    return with_figures(fast, year=year, month=month, as_of=as_of), with_figures(
+        slow, year=year, month=month, as_of=as_of
+    )
+
+
+def with_figures(entries: list[PaceEntry], *, year: int, month: int, as_of=None) -> list[PaceEntry]:
+    """The entries with each project's full figures (two queries for all of them)."""
+    if not entries:
+        return []
+    figs = figures_by_project(
+        project_ids=[e.project_id for e in entries], year=year, month=month, as_of=as_of
+    )
+    return [replace(e, figures=figs[e.project_id]) for e in entries]
+
+
+def figures_with_groups(
+    *, projects, dims: Iterable[str], year: int, month: int, as_of: dt.datetime | None = None
+) -> tuple[Figures, dict[str, dict]]:
+    """The set's figures and its figures by each of `dims` (e.g. county and department), all from one
+    pass: two queries. The set's total is the sum of its groups."""
+    dims = tuple(dims)
+    period = {"year": year, "month": month, "basis": Basis.APPROVED, "as_of": as_of}
+    combined = sums_by(projects=projects, by=dims, year=year, month=month, as_of=as_of)
+    total = sum(combined.values(), Sums())
+    groups = {}
+    for i, dim in enumerate(dims):
+        rolled: dict = {}
+        for key, sums in combined.items():
+            rolled[key[i]] = rolled.get(key[i], Sums()) + sums
+        groups[dim] = _figures_of(rolled, rolled, **period)
+    return Figures.from_sums(total, **period), groups
 
 
 # --- 赛马: indicators, points, ranks -------------------------------------------------------------

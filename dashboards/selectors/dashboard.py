@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 
-from projects.choices import KeyLevel, Stage
 from projects.models import Project
 from reporting import figures_cache, measures
 from reporting.measures import Basis, Counts, Figures
@@ -86,15 +85,21 @@ def _pace(scope: Scope, year: int, month: int):
         top=settings.PACE_TOP,
         fast_min_pp=Decimal(settings.PACE_FAST_MIN_PP),
         slow_max_pp=Decimal(settings.PACE_SLOW_MAX_PP),
+        year=year,
+        month=month,
     )
-    key_entries = sorted(
-        (
-            e
-            for e in ranking.get("重点项目", [])
-            if e.figures.vs_time_progress_pp is not None and e.figures.vs_time_progress_pp < 0
-        ),
-        key=lambda e: (e.figures.vs_time_progress_pp, e.project_id),
-    )[:BEHIND_LIMIT]
+    key_entries = measures.with_figures(
+        sorted(
+            (
+                e
+                for e in ranking.get("重点项目", [])
+                if e.vs_time_progress_pp is not None and e.vs_time_progress_pp < 0
+            ),
+            key=lambda e: (e.vs_time_progress_pp, e.project_id),
+        )[:BEHIND_LIMIT],
+        year=year,
+        month=month,
+    )
     wanted = {e.project_id for e in (*fast, *slow, *key_entries)}
     names = {
         row["pk"]: row
@@ -119,14 +124,6 @@ def _pace(scope: Scope, year: int, month: int):
     return [line(e) for e in fast], [line(e) for e in slow], [line(e) for e in key_entries]
 
 
-def _groups(scope: Scope, by: str, orgs, year: int, month: int) -> list[GroupLine]:
-    orgs = list(orgs)
-    keys = [o.pk for o in orgs]
-    figs = measures.figures_by(projects=scope.projects(), by=by, year=year, month=month, keys=keys)
-    cnt = measures.counts_by(projects=scope.projects(), by=by, year=year, month=month)
-    return [GroupLine(o.pk, o.display_name, figs[o.pk], cnt.get(o.pk, Counts())) for o in orgs]
-
-
 def _target(scope: Scope, year: int) -> dict | None:
     row = (
         (
@@ -141,10 +138,35 @@ def _target(scope: Scope, year: int) -> dict | None:
 
 
 def compute_dashboard(scope: Scope, year: int, month: int) -> Dashboard:
+    """Everything on one scope's dashboard. The city's figures and counts are the sums of its
+    counties' (one pass each for the city, its counties and its departments)."""
     projects = scope.projects()
-    figures = measures.figures(projects=projects, year=year, month=month, basis=Basis.APPROVED)
+    period = {"year": year, "month": month}
+    by_area, by_department = [], []
+    if scope.kind == "city":
+        figures, groups = measures.figures_with_groups(
+            projects=projects, dims=("county", "department"), **period
+        )
+        county_counts = measures.counts_by(projects=projects, by="county", **period)
+        counts = sum(county_counts.values(), Counts())
+        dept_counts = measures.counts_by(projects=projects, by="department", **period)
+        empty = Figures.from_sums(measures.Sums(), basis=Basis.APPROVED, **period)
+        by_area = [
+            GroupLine(
+                o.pk, o.display_name, groups["county"].get(o.pk, empty), county_counts.get(o.pk, Counts())
+            )
+            for o in areas()
+        ]
+        by_department = [
+            GroupLine(o.pk, o.display_name, groups["department"][o.pk], dept_counts.get(o.pk, Counts()))
+            for o in departments()
+            if o.pk in groups["department"] and groups["department"][o.pk].annual_plan
+        ]
+    else:
+        figures = measures.figures(projects=projects, basis=Basis.APPROVED, **period)
+        counts = measures.counts(projects=projects, **period)
     fast, slow, behind = _pace(scope, year, month)
-    dash = Dashboard(
+    return Dashboard(
         scope_kind=scope.kind,
         scope_id=scope.org_id,
         scope_name=scope.name,
@@ -152,24 +174,20 @@ def compute_dashboard(scope: Scope, year: int, month: int) -> Dashboard:
         month=month,
         basis=Basis.APPROVED.value,
         figures=figures,
-        counts=measures.counts(projects=projects, year=year, month=month),
-        series=measures.monthly_completion(projects=projects, year=year, month=month),
-        yoy=measures.yoy_on_plan_sets_by(projects=projects, by=None, year=year, month=month).get(
+        counts=counts,
+        series=measures.monthly_completion(projects=projects, **period),
+        yoy=measures.yoy_on_plan_sets_by(projects=projects, by=None, **period).get(
             None, (Decimal("0.00"), Decimal("0.00"), None)
         ),
-        structure=measures.structure_by(projects=projects, by=None, year=year, month=month).get(None, {}),
+        structure=measures.structure_by(projects=projects, by=None, **period).get(None, {}),
         slogan=measures.quarter_slogan(month, figures.completion_rate),
         target=_target(scope, year),
+        by_area=by_area,
+        by_department=by_department,
         fast=fast,
         slow=slow,
         behind=behind,
     )
-    if scope.kind == "city":
-        dash.by_area = _groups(scope, "county", areas(), year, month)
-        dash.by_department = [
-            g for g in _groups(scope, "department", departments(), year, month) if g.figures.annual_plan
-        ]
-    return dash
 
 
 def dashboard_for(scope: Scope, year: int, month: int) -> Dashboard:
@@ -184,7 +202,3 @@ def dashboard_for(scope: Scope, year: int, month: int) -> Dashboard:
 
 def city_dashboard(year: int, month: int) -> Dashboard:
     return dashboard_for(CITY, year, month)
-
-
-KEY_LEVELS = [value for value, _ in KeyLevel.choices if value]
-BUILDING = Stage.CONSTRUCTION

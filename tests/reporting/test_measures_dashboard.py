@@ -200,8 +200,11 @@ def test_pace_ranking_within_classes_and_the_lists(world, june):
     assert [e.project_id for e in ranking["5000万元以下"]] == [p["A"].pk, p["C"].pk, p["E"].pk]
     assert [e.project_id for e in ranking["重点项目"]] == [p["D"].pk]
     a = ranking["5000万元以下"][0]
-    assert (a.rank, a.group_size, a.figures.vs_time_progress_pp) == (1, 3, D("0.1"))
-    fast, slow = measures.fastest_and_slowest(ranking, top=1, fast_min_pp=D("0"), slow_max_pp=D("-20"))
+    assert (a.rank, a.group_size, a.vs_time_progress_pp, a.completion_rate) == (1, 3, D("0.1"), D("50.1"))
+    fast, slow = measures.fastest_and_slowest(
+        ranking, top=1, fast_min_pp=D("0"), slow_max_pp=D("-20"), year=2025, month=6
+    )
+    assert fast[0].figures.ytd_completed == D("500.50")
     assert [e.project_id for e in fast] == [p["A"].pk]
     # E: nothing approved (−50 points); D: 300/1200 = 25% (−25 points), slowest first
     assert [e.project_id for e in slow] == [p["E"].pk, p["D"].pk]
@@ -296,6 +299,17 @@ def test_indicator_values_per_county_in_a_few_queries(world, june, django_assert
     assert zz["start_rate"] == D("66.7") and zz["resume_rate"] == D("25.0")  # D of D, E, and the world's two
     assert zz["reserve_multiple"] == D("2.00")  # 38000 / 19000
     assert values[world.gaoping.pk]["reserve_multiple"] is None  # no target
+
+
+def test_figures_with_groups_add_up_to_the_set(world, june):
+    total, groups = measures.figures_with_groups(
+        projects=Project.objects.all(), dims=("county", "department"), year=2025, month=6
+    )
+    assert total == measures.figures(projects=Project.objects.all(), year=2025, month=6)
+    assert groups["county"][world.zezhou.pk] == measures.figures(
+        projects=Project.objects.filter(county=world.zezhou), year=2025, month=6
+    )
+    assert sum(f.ytd_completed for f in groups["department"].values()) == total.ytd_completed
 
 
 def test_yi_and_planned_total(june):
