@@ -702,25 +702,28 @@ def _governing_on(day: dt.date, stages) -> Q:
     return Q(to_stage__in=stages, effective_date__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
 
 
-def counts_by(*, projects, by: str | None, year: int, month: int, as_of: dt.datetime | None = None) -> dict:
-    """`Counts` per value of the project field `by` (None: the whole set under the key None). Three
+def counts_by(*, projects, by, year: int, month: int, as_of: dt.datetime | None = None) -> dict:
+    """`Counts` per value of the project field `by`, or per tuple of values when `by` names several
+    fields (None: the whole set under the key None). Three
     queries, each one pass: the year's plan rows, and the stage-history rows of the reserve at the
     year's start and at month end. (`set_projects` lists the same sets as conditions on projects.)"""
     project_filter = _project_filter(projects)
-    path = f"project__{by}" if by else None
+    fields_ = () if by is None else (by,) if isinstance(by, str) else tuple(by)
+    paths = tuple(f"project__{f}" for f in fields_)
     result: dict = {}
 
     def add(rows):
         for row in rows:
-            key = row.pop(path) if path else None
+            values = tuple(row.pop(p) for p in paths)
+            key = None if not paths else values[0] if isinstance(by, str) else values
             current = result.get(key, Counts())
             result[key] = replace(
                 current, **{k: (as_money(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
             )
 
     def grouped(qs, aggregates):
-        if path:
-            return qs.values(path).annotate(**aggregates)
+        if paths:
+            return qs.values(*paths).annotate(**aggregates)
         return [qs.aggregate(**aggregates)]
 
     plans = AnnualPlan.objects.filter(year=year, **project_filter).order_by()
@@ -753,6 +756,23 @@ def counts_by(*, projects, by: str | None, year: int, month: int, as_of: dt.date
     if by is None:
         result.setdefault(None, Counts())
     return result
+
+
+def counts_by_each(
+    *, projects, dims: Iterable[str], year: int, month: int, as_of: dt.datetime | None = None
+) -> tuple[Counts, dict[str, dict]]:
+    """The set's `Counts` and its counts by each of `dims`, from one grouping by all of them: three queries."""
+    dims = tuple(dims)
+    combined = counts_by(projects=projects, by=dims or None, year=year, month=month, as_of=as_of)
+    if not dims:
+        return combined.get(None, Counts()), {}
+    groups: dict[str, dict] = {}
+    for i, dim in enumerate(dims):
+        rolled: dict = {}
+        for key, c in combined.items():
+            rolled[key[i]] = rolled.get(key[i], Counts()) + c
+        groups[dim] = rolled
+    return sum(combined.values(), Counts()), groups
 
 
 def counts(*, projects, year: int, month: int, as_of: dt.datetime | None = None) -> Counts:
@@ -797,11 +817,17 @@ def yoy_on_plan_sets_by(
     """同比 as the office computes it: 1–N月累计 of the projects in year Y's plan against 1–N月累计 of
     year Y−1 of the projects in Y−1's plan (each year its own list). `{key: (ytd, last_year, rate)}`;
     one query."""
-    in_own_plan = models.Exists(AnnualPlan.objects.filter(project=OuterRef("project"), year=OuterRef("year")))
     path = _paths(by)[0] if by else None
+    # Joined to the plan of the value's own year (one plan per project and year): a hash join, not
+    # a subquery per value.
     qs = (
         counted_values(basis=Basis.APPROVED, as_of=as_of)
-        .filter(in_own_plan, year__in=(year, year - 1), month__lte=month, **_project_filter(projects))
+        .filter(
+            project__annual_plans__year=F("year"),
+            year__in=(year, year - 1),
+            month__lte=month,
+            **_project_filter(projects),
+        )
         .order_by()
     )
     values = (path, "year") if path else ("year",)
@@ -988,14 +1014,15 @@ def with_figures(entries: list[PaceEntry], *, year: int, month: int, as_of=None)
     return [replace(e, figures=figs[e.project_id]) for e in entries]
 
 
-def figures_with_groups(
-    *, projects, dims: Iterable[str], year: int, month: int, as_of: dt.datetime | None = None
-) -> tuple[Figures, dict[str, dict]]:
-    """The set's figures and its figures by each of `dims` (e.g. county and department), all from one
-    pass: two queries. The set's total is the sum of its groups."""
+def overview(
+    *, projects, dims: Iterable[str] = (), year: int, month: int, as_of: dt.datetime | None = None
+) -> tuple[Figures, dict[str, dict], dict]:
+    """A dashboard's money in one pass (two queries): the set's figures, its figures by each of
+    `dims`, and the structure shares of the set (see `structure_by`)."""
     dims = tuple(dims)
+    flags = tuple(STRUCTURE_FLAGS)
     period = {"year": year, "month": month, "basis": Basis.APPROVED, "as_of": as_of}
-    combined = sums_by(projects=projects, by=dims, year=year, month=month, as_of=as_of)
+    combined = sums_by(projects=projects, by=dims + flags, year=year, month=month, as_of=as_of)
     total = sum(combined.values(), Sums())
     groups = {}
     for i, dim in enumerate(dims):
@@ -1003,7 +1030,13 @@ def figures_with_groups(
         for key, sums in combined.items():
             rolled[key[i]] = rolled.get(key[i], Sums()) + sums
         groups[dim] = _figures_of(rolled, rolled, **period)
-    return Figures.from_sums(total, **period), groups
+    parts: dict = {}
+    for key, sums in combined.items():
+        for flag, marked in zip(flags, key[len(dims) :], strict=True):
+            if marked:
+                parts[flag] = parts.get(flag, Sums()) + sums
+    structure = {flag: _share(parts.get(flag, Sums()), total) for flag in flags} if combined else {}
+    return Figures.from_sums(total, **period), groups, structure
 
 
 # --- 赛马: indicators, points, ranks -------------------------------------------------------------

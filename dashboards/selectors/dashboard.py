@@ -143,28 +143,30 @@ def compute_dashboard(scope: Scope, year: int, month: int) -> Dashboard:
     projects = scope.projects()
     period = {"year": year, "month": month}
     by_area, by_department = [], []
+    dims = ("county", "department") if scope.kind == "city" else ()
+    figures, groups, structure = measures.overview(projects=projects, dims=dims, **period)
+    counts, count_groups = measures.counts_by_each(projects=projects, dims=dims, **period)
     if scope.kind == "city":
-        figures, groups = measures.figures_with_groups(
-            projects=projects, dims=("county", "department"), **period
-        )
-        county_counts = measures.counts_by(projects=projects, by="county", **period)
-        counts = sum(county_counts.values(), Counts())
-        dept_counts = measures.counts_by(projects=projects, by="department", **period)
         empty = Figures.from_sums(measures.Sums(), basis=Basis.APPROVED, **period)
         by_area = [
             GroupLine(
-                o.pk, o.display_name, groups["county"].get(o.pk, empty), county_counts.get(o.pk, Counts())
+                o.pk,
+                o.display_name,
+                groups["county"].get(o.pk, empty),
+                count_groups["county"].get(o.pk, Counts()),
             )
             for o in areas()
         ]
         by_department = [
-            GroupLine(o.pk, o.display_name, groups["department"][o.pk], dept_counts.get(o.pk, Counts()))
+            GroupLine(
+                o.pk,
+                o.display_name,
+                groups["department"][o.pk],
+                count_groups["department"].get(o.pk, Counts()),
+            )
             for o in departments()
             if o.pk in groups["department"] and groups["department"][o.pk].annual_plan
         ]
-    else:
-        figures = measures.figures(projects=projects, basis=Basis.APPROVED, **period)
-        counts = measures.counts(projects=projects, **period)
     fast, slow, behind = _pace(scope, year, month)
     return Dashboard(
         scope_kind=scope.kind,
@@ -179,7 +181,7 @@ def compute_dashboard(scope: Scope, year: int, month: int) -> Dashboard:
         yoy=measures.yoy_on_plan_sets_by(projects=projects, by=None, **period).get(
             None, (Decimal("0.00"), Decimal("0.00"), None)
         ),
-        structure=measures.structure_by(projects=projects, by=None, **period).get(None, {}),
+        structure=structure,
         slogan=measures.quarter_slogan(month, figures.completion_rate),
         target=_target(scope, year),
         by_area=by_area,

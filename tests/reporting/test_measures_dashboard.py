@@ -301,17 +301,6 @@ def test_indicator_values_per_county_in_a_few_queries(world, june, django_assert
     assert values[world.gaoping.pk]["reserve_multiple"] is None  # no target
 
 
-def test_figures_with_groups_add_up_to_the_set(world, june):
-    total, groups = measures.figures_with_groups(
-        projects=Project.objects.all(), dims=("county", "department"), year=2025, month=6
-    )
-    assert total == measures.figures(projects=Project.objects.all(), year=2025, month=6)
-    assert groups["county"][world.zezhou.pk] == measures.figures(
-        projects=Project.objects.filter(county=world.zezhou), year=2025, month=6
-    )
-    assert sum(f.ytd_completed for f in groups["department"].values()) == total.ytd_completed
-
-
 def test_yi_and_planned_total(june):
     projects, _ = june
     assert measures.to_yi(D("6290450.00")) == D("629.0")  # 629.045 → 629.0
@@ -330,3 +319,22 @@ def test_drill_lists_for_unions_and_flags(june):
     assert set(industrial) == {p["A"], p["D"]}
     with pytest.raises(KeyError):
         measures.set_projects("nonsense", projects=projects, year=2025, month=6)
+
+
+def test_overview_and_counts_by_each_match_the_separate_measures(world, june):
+    everything = Project.objects.all()
+    period = {"year": 2025, "month": 6}
+    figures, groups, structure = measures.overview(
+        projects=everything, dims=("county", "department"), **period
+    )
+    assert figures == measures.figures(projects=everything, **period)
+    assert groups["county"][world.zezhou.pk] == measures.figures(
+        projects=everything.filter(county=world.zezhou), **period
+    )
+    assert structure == measures.structure_by(projects=everything, by=None, **period)[None]
+    total, by = measures.counts_by_each(projects=everything, dims=("county", "department"), **period)
+    assert total == measures.counts(projects=everything, **period)
+    assert by["county"] == measures.counts_by(projects=everything, by="county", **period)
+    assert by["department"][world.gxj.pk] == measures.counts(
+        projects=everything.filter(department=world.gxj), **period
+    )
