@@ -206,10 +206,13 @@ def _plans(projects, year: int):
 
 
 def _values(projects, year: int, month: int, basis: str, as_of):
-    py, _pm = previous_month(year, month)
+    """Only the months a month's figures read: 1–N of this year and last, and the previous month."""
+    py, pm = previous_month(year, month)
     return (
         counted_values(basis=basis, as_of=as_of)
-        .filter(year__in={year, year - 1, py}, **_project_filter(projects))
+        .filter(
+            Q(year__in=(year, year - 1), month__lte=month) | Q(year=py, month=pm), **_project_filter(projects)
+        )
         .order_by()
     )
 
@@ -818,29 +821,23 @@ def yoy_on_plan_sets_by(
     year Y−1 of the projects in Y−1's plan (each year its own list). `{key: (ytd, last_year, rate)}`;
     one query."""
     path = _paths(by)[0] if by else None
-    # Joined to the plan of the value's own year (one plan per project and year): a hash join, not
-    # a subquery per value.
+
+    # Each year's plan list as a hashed id set inside the sum's filter: one scan of the values.
+    def in_plan(y):
+        return Q(year=y, project_id__in=AnnualPlan.objects.filter(year=y).values("project_id"))
+
     qs = (
         counted_values(basis=Basis.APPROVED, as_of=as_of)
-        .filter(
-            project__annual_plans__year=F("year"),
-            year__in=(year, year - 1),
-            month__lte=month,
-            **_project_filter(projects),
-        )
+        .filter(year__in=(year, year - 1), month__lte=month, **_project_filter(projects))
         .order_by()
     )
-    values = (path, "year") if path else ("year",)
-    rows = qs.values(*values).annotate(total=_money_sum("invested"))
+    sums = {"this": _money_sum("invested", in_plan(year)), "last": _money_sum("invested", in_plan(year - 1))}
+    rows = qs.values(path).annotate(**sums) if path else [qs.aggregate(**sums)]
     acc: dict = {}
     for row in rows:
         key = row[path] if path else None
         this, last = acc.get(key, (ZERO, ZERO))
-        if row["year"] == year:
-            this += as_money(row["total"])
-        else:
-            last += as_money(row["total"])
-        acc[key] = (this, last)
+        acc[key] = (this + as_money(row["this"]), last + as_money(row["last"]))
     return {key: (this, last, growth(this, last)) for key, (this, last) in acc.items()}
 
 
@@ -973,17 +970,10 @@ def pace_ranking(
 
 
 def fastest_and_slowest(
-    ranking: dict[str, list[PaceEntry]],
-    *,
-    top: int,
-    fast_min_pp: Decimal,
-    slow_max_pp: Decimal,
-    year: int,
-    month: int,
-    as_of: dt.datetime | None = None,
+    ranking: dict[str, list[PaceEntry]], *, top: int, fast_min_pp: Decimal, slow_max_pp: Decimal
 ) -> tuple[list[PaceEntry], list[PaceEntry]]:
     """骏马: each class's first `top` that are at least `fast_min_pp` ahead of 时间进度; 蜗牛: each
-    class's last `top` at least `-slow_max_pp` behind (slowest first). Each with its figures (two queries)."""
+    class's last `top` at least `-slow_max_pp` behind (slowest first). `with_figures` adds their figures."""
     fast, slow = [], []
     for entries in ranking.values():
         fast += [
@@ -999,9 +989,7 @@ def fastest_and_slowest(
         slow += tail[:top]
     fast.sort(key=lambda e: (-e.vs_time_progress_pp, e.project_id))
     slow.sort(key=lambda e: (e.vs_time_progress_pp, e.project_id))
-    return with_figures(fast, year=year, month=month, as_of=as_of), with_figures(
-        slow, year=year, month=month, as_of=as_of
-    )
+    return fast, slow
 
 
 def with_figures(entries: list[PaceEntry], *, year: int, month: int, as_of=None) -> list[PaceEntry]:

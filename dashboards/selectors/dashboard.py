@@ -85,21 +85,20 @@ def _pace(scope: Scope, year: int, month: int):
         top=settings.PACE_TOP,
         fast_min_pp=Decimal(settings.PACE_FAST_MIN_PP),
         slow_max_pp=Decimal(settings.PACE_SLOW_MAX_PP),
-        year=year,
-        month=month,
     )
-    key_entries = measures.with_figures(
-        sorted(
-            (
-                e
-                for e in ranking.get("重点项目", [])
-                if e.vs_time_progress_pp is not None and e.vs_time_progress_pp < 0
-            ),
-            key=lambda e: (e.vs_time_progress_pp, e.project_id),
-        )[:BEHIND_LIMIT],
-        year=year,
-        month=month,
-    )
+    key_entries = sorted(
+        (
+            e
+            for e in ranking.get("重点项目", [])
+            if e.vs_time_progress_pp is not None and e.vs_time_progress_pp < 0
+        ),
+        key=lambda e: (e.vs_time_progress_pp, e.project_id),
+    )[:BEHIND_LIMIT]
+    # Full figures for every listed project at once (two queries).
+    listed = {
+        e.project_id: e for e in measures.with_figures([*fast, *slow, *key_entries], year=year, month=month)
+    }
+    fast, slow, key_entries = ([listed[e.project_id] for e in group] for group in (fast, slow, key_entries))
     wanted = {e.project_id for e in (*fast, *slow, *key_entries)}
     names = {
         row["pk"]: row

@@ -201,10 +201,8 @@ def test_pace_ranking_within_classes_and_the_lists(world, june):
     assert [e.project_id for e in ranking["重点项目"]] == [p["D"].pk]
     a = ranking["5000万元以下"][0]
     assert (a.rank, a.group_size, a.vs_time_progress_pp, a.completion_rate) == (1, 3, D("0.1"), D("50.1"))
-    fast, slow = measures.fastest_and_slowest(
-        ranking, top=1, fast_min_pp=D("0"), slow_max_pp=D("-20"), year=2025, month=6
-    )
-    assert fast[0].figures.ytd_completed == D("500.50")
+    fast, slow = measures.fastest_and_slowest(ranking, top=1, fast_min_pp=D("0"), slow_max_pp=D("-20"))
+    assert measures.with_figures(fast, year=2025, month=6)[0].figures.ytd_completed == D("500.50")
     assert [e.project_id for e in fast] == [p["A"].pk]
     # E: nothing approved (−50 points); D: 300/1200 = 25% (−25 points), slowest first
     assert [e.project_id for e in slow] == [p["E"].pk, p["D"].pk]
