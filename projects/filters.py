@@ -11,7 +11,7 @@ from accounts.forms import OrganisationChoiceField
 from accounts.models import Organisation
 
 from .choices import Industry, KeyLevel, Stage
-from .models import AnnualPlan, Project
+from .models import AnnualPlan, Leader, Project
 from .models.project import FLAG_FIELDS
 
 ORDERING_FIELDS = (
@@ -42,6 +42,10 @@ class OrganisationFilter(df.ModelChoiceFilter):
     field_class = OrganisationChoiceField
 
 
+def _leader_choices():
+    return [(leader.pk, str(leader)) for leader in Leader.objects.filter(is_active=True)]
+
+
 class ProjectFilterSet(df.FilterSet):
     search = df.CharFilter(method="filter_search", label="搜索（名称/代码/建设单位）")
     county = OrganisationFilter(
@@ -56,6 +60,9 @@ class ProjectFilterSet(df.FilterSet):
         label="重点级别",
     )
     industry = df.ChoiceFilter(choices=Industry.choices, label="行业")
+    liaison_leader = df.ChoiceFilter(
+        choices=_leader_choices, field_name="liaison_leader_id", label="包联领导"
+    )
     flag = df.MultipleChoiceFilter(
         choices=FLAG_FIELDS, method="filter_flags", label="项目类别", distinct=False
     )
@@ -78,6 +85,7 @@ class ProjectFilterSet(df.FilterSet):
             "stage",
             "key_level",
             "industry",
+            "liaison_leader",
             "flag",
             "year",
             "new_or_continuing",

@@ -380,6 +380,25 @@ def since_start_completed(
     return _per_project(project_ids, Q(year__lt=year) | Q(year=year, month__lte=month), basis, as_of)
 
 
+def completed_by_project(
+    *, projects, year: int, month: int, basis: str = Basis.APPROVED, as_of=None
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """`{project_id: (1–N月累计, 开工累计)}` for the projects in `projects` (a queryset or ids) as of
+    `year`/`month`: one query however many projects (a 20,000-row export passes a queryset, not ids).
+    Projects with nothing counted are absent (read them as zero)."""
+    rows = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(Q(year__lt=year) | Q(year=year, month__lte=month), **_project_filter(projects))
+        .order_by()
+        .values("project_id")
+        .annotate(
+            ytd=_money_sum("invested", Q(year=year)),
+            since_start=_money_sum("invested"),
+        )
+    )
+    return {r["project_id"]: (as_money(r["ytd"]), as_money(r["since_start"])) for r in rows}
+
+
 def annotate_ytd_completed(queryset, *, basis: str = Basis.APPROVED, name: str = "ytd_completed"):
     """Annotate each report of `queryset` with its project's 1–N月累计 on `basis`, in the same query."""
     ytd = (

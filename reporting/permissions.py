@@ -29,4 +29,7 @@ def can_correct_report(user, report) -> bool:
 
 
 def can_see_office_overview(user) -> bool:
-    return user.is_authenticated and user.has_role(RoleCode.OFFICE, RoleCode.ADMIN, RoleCode.LEADER)
+    """Every unit's reporting state and figures (read-only for leaders and the statistics bureau)."""
+    return user.is_authenticated and user.has_role(
+        RoleCode.OFFICE, RoleCode.ADMIN, RoleCode.LEADER, RoleCode.STATISTICS
+    )

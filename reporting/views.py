@@ -234,7 +234,7 @@ def _report_in(reports, report_id) -> MonthlyReport:
 def report_office(request):
     user = request.user
     if not permissions.can_see_office_overview(user):
-        raise PermissionDenied("只有专班办公室和领导可以查看填报进度。")
+        raise PermissionDenied("只有专班办公室、领导和统计局可以查看填报进度。")
     year, month = parse_period(request.GET)
     overview = office_overview(user=user, year=year, month=month)
     return render(
