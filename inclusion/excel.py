@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.choices import OrgKind
 from accounts.models import Organisation
-from projects.importing.safety import excel_safe
+from projects.importing.safety import excel_safe, excel_text_cell
 from projects.models import AnnualPlan
 from projects.money import ZERO
 from reporting import measures
@@ -83,7 +83,7 @@ class TableWriter:
             self._styles[style_key] = copy(c._style)
         else:
             c._style = copy(cached)
-        return c
+        return excel_text_cell(c)
 
     def table(
         self,

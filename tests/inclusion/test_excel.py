@@ -156,9 +156,15 @@ def test_text_that_looks_like_a_formula_is_written_as_text(ready, client):
     ready.zz_project.save()
     client.force_login(ready["stats"])
     ws = workbook(client, "screening").active
-    cells = [c.value for row in ws.iter_rows(min_row=4) for c in row if isinstance(c.value, str)]
-    assert '\'=HYPERLINK("http://evil","点我")' in cells and "'+cmd|' /C calc'!A0" in cells
-    assert not any(v.startswith(("=", "+", "-", "@")) for v in cells)
+    risky = {
+        c.value: c
+        for row in ws.iter_rows(min_row=4)
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))
+    }
+    # Shown exactly as typed, stored as text with Excel's quote prefix: never a formula.
+    assert set(risky) == {'=HYPERLINK("http://evil","点我")', "+cmd|' /C calc'!A0"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in risky.values())
 
 
 def test_the_status_column_read_back_moves_the_projects(ready, client):
