@@ -8,6 +8,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from projects.importing.safety import excel_text_cell
+
 from . import bulletins as wording
 from .models import TARGET_FIELDS, Target
 
@@ -53,11 +55,14 @@ def bulletin_xlsx(bulletin, paragraphs: list[str], segments: dict, site: str) ->
     ws = wb.active
     ws.title = "通报"
     ws["A1"] = bulletin.title
-    ws["A1"].font = Font(bold=True, size=14)
+    excel_text_cell(ws["A1"]).font = Font(bold=True, size=14)
     ws["A2"] = _stamp(bulletin)
     ws.column_dimensions["A"].width = 120
     for i, text in enumerate(paragraphs, start=4):
-        ws.cell(row=i, column=1, value=text).alignment = Alignment(wrap_text=True, vertical="top")
+        # The office's prose is text, whatever it starts with (formula injection).
+        excel_text_cell(ws.cell(row=i, column=1, value=text)).alignment = Alignment(
+            wrap_text=True, vertical="top"
+        )
     data = wb.create_sheet("数据")
     data.append(["数据项", "标记", "数值", "项目清单链接"])
     for code, label in wording.MARKERS.items():
@@ -65,6 +70,8 @@ def bulletin_xlsx(bulletin, paragraphs: list[str], segments: dict, site: str) ->
         text = "".join(t for t, _u in parts)
         urls = [u for _t, u in parts if u]
         data.append([label, code, text, (site.rstrip("/") + urls[0]) if len(urls) == 1 else ""])
+        for cell in data[data.max_row]:
+            excel_text_cell(cell)
     for col, width in zip("ABCD", (32, 22, 60, 80), strict=True):
         data.column_dimensions[col].width = width
     out = io.BytesIO()

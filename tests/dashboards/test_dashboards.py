@@ -397,3 +397,23 @@ def test_dashboard_queries_do_not_grow_with_projects(october, client_for):
         AnnualPlan.objects.create(project=p, year=2025, planned_investment=D("500"), is_new=bool(i % 4))
         approve(october, p, 2025, 10, "100", user="gaoping" if i % 2 else "zezhou")
     assert cold_queries() == small
+
+
+def test_prose_that_looks_like_a_formula_is_exported_as_text(october, client_for):
+    office = client_for("office")
+    bulletin = new_bulletin(office)
+    services.bulletin_update(
+        actor=october["office"],
+        bulletin=bulletin,
+        title='=HYPERLINK("http://evil")',
+        body="=1+1 完成[[ytd_yi]]亿元",
+        expected_version=1,
+    )
+    wb = load_workbook(
+        io.BytesIO(office.get(reverse("dashboards:bulletin_xlsx", args=[bulletin.pk])).content)
+    )
+    sheet = wb["通报"]
+    assert (
+        sheet["A4"].value == "=1+1 完成0.2亿元" and sheet["A4"].data_type == "s" and sheet["A4"].quotePrefix
+    )
+    assert sheet["A1"].data_type == "s" and sheet["A1"].quotePrefix
