@@ -43,7 +43,7 @@
   });
   var bars = draw("chart-areas", {
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
-    grid: { left: 40, right: 20, top: 30, bottom: 50 },
+    grid: { left: 40, right: 90, top: 30, bottom: 50 },
     xAxis: { type: "category", data: d.areas, axisLabel: { interval: 0, rotate: 20 } },
     yAxis: { type: "value", axisLabel: { formatter: "{value}%" },
       max: function (v) { return Math.ceil(Math.max(v.max, d.time_progress || 0) / 10) * 10 + 10; } },

@@ -21,7 +21,12 @@
     var key = d.colour === "lag" ? (p.gap == null ? "无计划" : p.gap >= 0 ? "快于时间进度" : p.gap >= -10 ? "滞后10个百分点以内" : p.gap >= -20 ? "滞后10-20个百分点" : "滞后20个百分点以上") : p.stage_label;
     (groups[key] = groups[key] || []).push({ name: p.name, value: [p.lng, p.lat], p: p, itemStyle: { color: colour(p) } });
   });
-  var series = Object.keys(groups).map(function (key) {
+  var order = ["快于时间进度", "滞后10个百分点以内", "滞后10-20个百分点", "滞后20个百分点以上", "无计划"];
+  var keys = Object.keys(groups).sort(function (a, b) {
+    var i = order.indexOf(a), j = order.indexOf(b);
+    return (i < 0 ? 99 : i) - (j < 0 ? 99 : j) || a.localeCompare(b);
+  });
+  var series = keys.map(function (key) {
     return { name: key, type: "scatter", coordinateSystem: hasOutlines ? "geo" : "cartesian2d", symbolSize: 9, data: groups[key],
       itemStyle: { color: groups[key][0].itemStyle.color, borderColor: "#fff", borderWidth: 1 } };
   });
