@@ -816,6 +816,10 @@ def monthly_completion(
         .values_list("month")
         .annotate(total=_money_sum("invested"))
     )
+    return _series(by_month, plan, month)
+
+
+def _series(by_month: dict, plan: Decimal, month: int) -> list[dict]:
     rows, ytd = [], ZERO
     for m in range(1, month + 1):
         invested = as_money(by_month.get(m))
@@ -1021,29 +1025,91 @@ def with_figures(entries: list[PaceEntry], *, year: int, month: int, as_of=None)
     return [replace(e, figures=figs[e.project_id]) for e in entries]
 
 
-def overview(
+@dataclass(frozen=True)
+class MoneyView:
+    """Everything a dashboard shows about money, from one scan of the counted values (see `money_view`)."""
+
+    figures: Figures
+    groups: dict  # {dim: {key: Figures}}
+    structure: dict  # {flag: Share}
+    series: list  # monthly_completion rows
+    yoy: tuple  # (this year's plan list 1–N月, last year's plan list 1–N月, 同比 %)
+
+
+def money_view(
     *, projects, dims: Iterable[str] = (), year: int, month: int, as_of: dt.datetime | None = None
-) -> tuple[Figures, dict[str, dict], dict]:
-    """A dashboard's money in one pass (two queries): the set's figures, its figures by each of
-    `dims`, and the structure shares of the set (see `structure_by`)."""
+) -> MoneyView:
+    """A dashboard's money in two queries (the plans; the values grouped by `dims`, the structure
+    flags, year and month): the same numbers as `overview`, `monthly_completion` and
+    `yoy_on_plan_sets_by`, from one scan of the values instead of three."""
     dims = tuple(dims)
     flags = tuple(STRUCTURE_FLAGS)
+    scope = _project_filter(projects)
+    paths = _paths(dims + flags)
+    py, pm = previous_month(year, month)
     period = {"year": year, "month": month, "basis": Basis.APPROVED, "as_of": as_of}
-    combined = sums_by(projects=projects, by=dims + flags, year=year, month=month, as_of=as_of)
-    total = sum(combined.values(), Sums())
+
+    def in_plan(y):
+        return Q(year=y, project_id__in=AnnualPlan.objects.filter(year=y).values("project_id"))
+
+    plans = _plans(projects, year).values(*paths).annotate(total=_money_sum("planned_investment"))
+    sums: dict = {tuple(row[p] for p in paths): Sums(annual_plan=as_money(row["total"])) for row in plans}
+    values = (
+        counted_values(basis=Basis.APPROVED, as_of=as_of)
+        .filter(Q(year__in=(year, year - 1), month__lte=month) | Q(year=py, month=pm), **scope)
+        .order_by()
+        .values(*paths, "year", "month")
+        .annotate(
+            total=_money_sum("invested"), listed=_money_sum("invested", in_plan(year) | in_plan(year - 1))
+        )
+    )
+    acc: dict = {}
+    by_month: dict = {}
+    yoy_this = yoy_last = ZERO
+    for row in values:
+        key = tuple(row[p] for p in paths)
+        y, m, total, listed = row["year"], row["month"], as_money(row["total"]), as_money(row["listed"])
+        ytd, month_inv, prev, last = acc.get(key, (ZERO, ZERO, ZERO, ZERO))
+        if y == year and m <= month:
+            ytd += total
+            by_month[m] = by_month.get(m, ZERO) + total
+            yoy_this += listed
+        if y == year - 1 and m <= month:
+            last += total
+            yoy_last += listed
+        if (y, m) == (year, month):
+            month_inv += total
+        if (y, m) == (py, pm):
+            prev += total
+        acc[key] = (ytd, month_inv, prev, last)
+    for key, (ytd, month_inv, prev, last) in acc.items():
+        sums[key] = replace(
+            sums.get(key, Sums()),
+            ytd_completed=ytd,
+            month_invested=month_inv,
+            prev_month_invested=prev,
+            last_year_ytd=last,
+        )
+    total = sum(sums.values(), Sums())
     groups = {}
     for i, dim in enumerate(dims):
         rolled: dict = {}
-        for key, sums in combined.items():
-            rolled[key[i]] = rolled.get(key[i], Sums()) + sums
+        for key, part in sums.items():
+            rolled[key[i]] = rolled.get(key[i], Sums()) + part
         groups[dim] = _figures_of(rolled, rolled, **period)
     parts: dict = {}
-    for key, sums in combined.items():
+    for key, part in sums.items():
         for flag, marked in zip(flags, key[len(dims) :], strict=True):
             if marked:
-                parts[flag] = parts.get(flag, Sums()) + sums
-    structure = {flag: _share(parts.get(flag, Sums()), total) for flag in flags} if combined else {}
-    return Figures.from_sums(total, **period), groups, structure
+                parts[flag] = parts.get(flag, Sums()) + part
+    structure = {flag: _share(parts.get(flag, Sums()), total) for flag in flags} if sums else {}
+    return MoneyView(
+        figures=Figures.from_sums(total, **period),
+        groups=groups,
+        structure=structure,
+        series=_series(by_month, total.annual_plan, month),
+        yoy=(yoy_this, yoy_last, growth(yoy_this, yoy_last)),
+    )
 
 
 # --- 赛马: indicators, points, ranks -------------------------------------------------------------

@@ -143,7 +143,8 @@ def compute_dashboard(scope: Scope, year: int, month: int) -> Dashboard:
     period = {"year": year, "month": month}
     by_area, by_department = [], []
     dims = ("county", "department") if scope.kind == "city" else ()
-    figures, groups, structure = measures.overview(projects=projects, dims=dims, **period)
+    money = measures.money_view(projects=projects, dims=dims, **period)
+    figures, groups = money.figures, money.groups
     counts, count_groups = measures.counts_by_each(projects=projects, dims=dims, **period)
     if scope.kind == "city":
         empty = Figures.from_sums(measures.Sums(), basis=Basis.APPROVED, **period)
@@ -176,11 +177,9 @@ def compute_dashboard(scope: Scope, year: int, month: int) -> Dashboard:
         basis=Basis.APPROVED.value,
         figures=figures,
         counts=counts,
-        series=measures.monthly_completion(projects=projects, **period),
-        yoy=measures.yoy_on_plan_sets_by(projects=projects, by=None, **period).get(
-            None, (Decimal("0.00"), Decimal("0.00"), None)
-        ),
-        structure=structure,
+        series=money.series,
+        yoy=money.yoy,
+        structure=money.structure,
         slogan=measures.quarter_slogan(month, figures.completion_rate),
         target=_target(scope, year),
         by_area=by_area,

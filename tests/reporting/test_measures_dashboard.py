@@ -319,20 +319,30 @@ def test_drill_lists_for_unions_and_flags(june):
         measures.set_projects("nonsense", projects=projects, year=2025, month=6)
 
 
-def test_overview_and_counts_by_each_match_the_separate_measures(world, june):
+def test_counts_by_each_match_the_separate_counts(world, june):
     everything = Project.objects.all()
     period = {"year": 2025, "month": 6}
-    figures, groups, structure = measures.overview(
-        projects=everything, dims=("county", "department"), **period
-    )
-    assert figures == measures.figures(projects=everything, **period)
-    assert groups["county"][world.zezhou.pk] == measures.figures(
-        projects=everything.filter(county=world.zezhou), **period
-    )
-    assert structure == measures.structure_by(projects=everything, by=None, **period)[None]
     total, by = measures.counts_by_each(projects=everything, dims=("county", "department"), **period)
     assert total == measures.counts(projects=everything, **period)
     assert by["county"] == measures.counts_by(projects=everything, by="county", **period)
     assert by["department"][world.gxj.pk] == measures.counts(
         projects=everything.filter(department=world.gxj), **period
     )
+
+
+@pytest.mark.parametrize("month", [1, 6, 12])
+def test_money_view_is_figures_groups_structure_series_and_yoy_from_one_scan(
+    world, june, month, django_assert_num_queries
+):
+    everything = Project.objects.all()
+    period = {"year": 2025, "month": month}
+    with django_assert_num_queries(2):  # the plans; the values (the two plan lists are subqueries)
+        view = measures.money_view(projects=everything, dims=("county", "department"), **period)
+    assert view.figures == measures.figures(projects=everything, **period)
+    for dim in ("county", "department"):
+        assert view.groups[dim] == measures.figures_by(projects=everything, by=dim, **period)
+    assert view.structure == measures.structure_by(projects=everything, by=None, **period)[None]
+    assert view.series == measures.monthly_completion(projects=everything, **period)
+    assert view.yoy == measures.yoy_on_plan_sets_by(projects=everything, by=None, **period)[None]
+    zezhou = measures.money_view(projects=everything.filter(county=world.zezhou), **period)
+    assert zezhou.figures == measures.figures(projects=everything.filter(county=world.zezhou), **period)
