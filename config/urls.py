@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
     path("", include("reporting.urls")),
+    # dashboards (issue 12): dashboards, 赛马 ranking, map, bulletins, targets
+    path("", include("dashboards.urls")),
     path("", include("scheduling.urls")),
     path("", include("inclusion.urls")),
     path("api/v1/", include("config.api")),

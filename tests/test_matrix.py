@@ -94,6 +94,11 @@ ANY_405 = (L, 405, 405, 405, 405, 405, 405, 405, 405, 405)
 API_405 = (A, 405, 405, 405, 405, 405, 405, 405, 405, 405)
 STAFF = (L, ADM, ADM, ADM, ADM, ADM, ADM, ADM, 200, ADM)
 BATCH = {"batch_id": "zz_monthly_batch"}
+# dashboards (issue 12): the office's pages; a draft and a published city bulletin
+OFFICE_ONLY = (L, 200, 403, 403, 403, 403, 403, 403, 200, 403)
+DRAFT, PUBLISHED = {"pk": "draft_bulletin"}, {"pk": "city_bulletin"}
+DRAFT_READ = (L, 200, 200, 200, 404, 404, 404, 404, 200, 404)
+PUBLISHED_READ = (L, 200, 200, 200, 200, 200, 200, 200, 200, 404)
 # Dispatch: zezhou's own notification; the report-due schedule; a day of the 春节 holiday.
 NOTICE = {"pk": "zz_notice"}
 DUE = {"pk": "due_schedule"}
@@ -242,6 +247,37 @@ MATRIX = [
     Row("api:workday-list",                    {},                "post",   API_405),
     Row("api-schema",                         {},                "get",    API_ALL),
     Row("api-docs",                           {},                "get",    API_ALL),
+    # --- dashboards, 赛马, map, bulletins, targets (issue 12) ---
+    Row("dashboards:city",                    {},                "get",    (L,    200,   200,   200,  GO,    GO,    GO,     GO,  200,  403), note="units: to their own"),
+    Row("dashboards:area",                    {"pk": "zezhou"},  "get",    (L,    200,   200,   200,  200,   200,   404,    404, 200,  404)),
+    Row("dashboards:department",              {"pk": "jtj"},     "get",    (L,    200,   200,   200,  404,   404,   404,    200, 200,  404)),
+    Row("dashboards:drill",                   {},                "get",    ALL, data={"set": "planned"}),
+    Row("dashboards:drill",                   {},                "get",    (L,    404,   404,   404,  404,   404,   404,    404, 404,  404), data={"set": "nonsense"}),
+    Row("dashboards:map",                     {},                "get",    ALL),
+    Row("dashboards:ranking",                 {},                "get",    ALL),
+    Row("dashboards:ranking_publish",         {},                "get",    ANY_405),
+    Row("dashboards:ranking_publish",         {},                "post",   (L,    GO,    403,   403,  403,   403,   403,    403, GO,   403)),
+    Row("dashboards:scheme_edit",             {},                "get",    OFFICE_ONLY),
+    Row("dashboards:bulletin_list",           {},                "get",    ALL),
+    Row("dashboards:bulletin_create",         {},                "get",    ANY_405),
+    Row("dashboards:bulletin_create",         {},                "post",   (L,    GO,    403,   403,  403,   403,   403,    403, GO,   403)),
+    Row("dashboards:bulletin_templates",      {},                "get",    OFFICE_ONLY),
+    Row("dashboards:bulletin_detail",         DRAFT,             "get",    DRAFT_READ),
+    Row("dashboards:bulletin_detail",         PUBLISHED,         "get",    PUBLISHED_READ),
+    Row("dashboards:bulletin_edit",           DRAFT,             "get",    (L,    200,   403,   403,  404,   404,   404,    404, 200,  404)),
+    Row("dashboards:bulletin_publish",        DRAFT,             "post",   (L,    GO,    403,   403,  404,   404,   404,    404, GO,   404)),
+    Row("dashboards:bulletin_docx",           PUBLISHED,         "get",    PUBLISHED_READ),
+    Row("dashboards:bulletin_xlsx",           DRAFT,             "get",    DRAFT_READ),
+    Row("dashboards:target_list",             {},                "get",    (L,    200,   200,   200,  403,   403,   403,    403, 200,  403)),
+    Row("dashboards:target_edit",             {"org_pk": "zezhou", "year": "year_2025"}, "get", OFFICE_ONLY),
+    Row("dashboards:target_upload",           {},                "get",    OFFICE_ONLY, note="the sheet to fill in"),
+    Row("api:dashboard-city-list",            {},                "get",    (A,    200,   200,   200,  403,   403,   403,    403, 200,  403)),
+    Row("api:dashboard-area-detail",          {"pk": "zezhou"},  "get",    (A,    200,   200,   200,  200,   200,   404,    404, 200,  404)),
+    Row("api:dashboard-department-detail",    {"pk": "jtj"},     "get",    (A,    200,   200,   200,  404,   404,   404,    200, 200,  404)),
+    Row("api:ranking-list",                   {},                "get",    (A,    200,   200,   200,  404,   404,   404,    404, 200,  404), note="not yet published"),
+    Row("api:bulletin-list",                  {},                "get",    API_ALL),
+    Row("api:bulletin-detail",                PUBLISHED,         "get",    (A,    200,   200,   200,  200,   200,   200,    200, 200,  404)),
+    Row("api:bulletin-detail",                DRAFT,             "get",    (A,    200,   200,   200,  404,   404,   404,    404, 200,  404)),
     # --- admin: staff only ---
     Row("admin:index",                        {},                "get",    STAFF),
     Row("admin:projects_project_changelist",  {},                "get",    STAFF),
@@ -289,6 +325,22 @@ def matrix_world(world):
             status=status,
             image_progress="主体结构施工",
         )
+
+    # dashboards (issue 12)
+    from types import SimpleNamespace
+
+    from dashboards.models import Bulletin
+
+    world.year_2025 = SimpleNamespace(pk=2025)
+    world.draft_bulletin = Bulletin.objects.create(year=2025, month=10, title="草稿通报", body="[[ytd_yi]]")
+    world.city_bulletin = Bulletin.objects.create(
+        year=2025,
+        month=9,
+        title="九月通报",
+        body="完成[[ytd_yi]]亿元",
+        status="published",
+        figures={"ytd_yi": [["1.0", None]]},
+    )
 
     world.zz_approved = report(8, ReportStatus.APPROVED)
     world.zz_submitted = report(9, ReportStatus.SUBMITTED)

@@ -277,6 +277,13 @@ LOGGING = {
     },
 }
 
+# --- dashboards (issue 12): the 骏马/蜗牛 lists and how long cached figures live ---
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=600)
+# Classes of projects by annual plan (万元, largest first); key projects form their own class.
+PACE_BANDS = [(10000, "年度计划1亿元以上"), (5000, "年度计划5000万—1亿元"), (0, "年度计划5000万元以下")]
+PACE_TOP = env.int("PACE_TOP", default=3)  # per class
+PACE_FAST_MIN_PP = env.int("PACE_FAST_MIN_PP", default=5)  # 骏马: at least this far ahead of 时间进度
+PACE_SLOW_MAX_PP = env.int("PACE_SLOW_MAX_PP", default=-20)  # 蜗牛: at least this far behind
 # --- dispatch (scheduling) ---------------------------------------------------------------------
 # Beat only triggers the sweep; what is due, and whether it already went out, is in the database.
 # django-celery-beat's DatabaseScheduler installs these entries into its tables at start-up.

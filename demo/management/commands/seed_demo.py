@@ -23,6 +23,10 @@ COUNT_LABELS = {
     "approvals": "前期手续",
     "monthly_reports": "月度进展",
     "report_revisions": "审核版本",
+    "outlines": "地区边界",
+    "targets": "年度目标",
+    "rankings": "赛马排名",
+    "bulletins": "通报",
 }
 MAIN_LOGINS = ("office", "leader", "stats", "zezhou", "zezhou_head", "gaoping", "jtj", "admin")
 
@@ -75,6 +79,11 @@ class Command(BaseCommand):
             )
             # 入库纳统 (inclusion): directory, evidence and inclusion records in every status.
             inclusion_counts = seed_inclusion(today=today, seed=options["seed"])
+        # dashboards (issue 12): outlines, targets, 赛马 schemes, published rankings and bulletins
+        from demo.dashboards import build_dashboards
+
+        with transaction.atomic():
+            counts.update(build_dashboards(today=today))
         elapsed = time.perf_counter() - started
 
         self.stdout.write(
