@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
@@ -16,6 +18,7 @@ from accounts.choices import AuditAction, OrgKind, RoleCode
 from accounts.models import Organisation, User
 from projects.exceptions import ConflictError
 from projects.parsing import CellError, clean_text, compact, is_blank, parse_money
+from scheduling.services import notify
 
 from . import bulletins as wording
 from .choices import Audience, BulletinStatus, RacePeriod
@@ -220,6 +223,15 @@ def ranking_publish(*, actor, year: int, month: int, period: str, audience: str)
         scheme=scheme, period=period, year=year, month=month, as_of=now, result=result, published_by=actor
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=publication, message="发布赛马排名")
+    label = RacePeriod(period).label
+    notify(
+        recipients=ranking_recipients(publication),
+        kind="ranking_published",
+        key=f"ranking:{publication.pk}",
+        title=f"【{label}】{year}年1-{month}月排名已发布",
+        body=f"{label}排名（截至{timezone.localtime(now):%Y年%m月%d日}，已审核数据）已发布，请查看本单位得分和逐项说明。",
+        url=f"{reverse('dashboards:ranking')}?{urlencode({'year': year, 'month': month, 'period': period, 'audience': audience})}",
+    )
     return publication
 
 
@@ -302,13 +314,21 @@ def bulletin_publish(*, actor, bulletin: Bulletin) -> Bulletin:
         changes={"status": [BulletinStatus.DRAFT.value, BulletinStatus.PUBLISHED.value]},
         message="发布通报",
     )
+    notify(
+        recipients=bulletin_recipients(locked),
+        kind="bulletin_published",
+        key=f"bulletin:{locked.pk}",
+        title=f"【通报】{locked.title}",
+        body="通报已印发，文中每个数字都可点开查看对应项目。",
+        url=reverse("dashboards:bulletin_detail", args=[locked.pk]),
+        obj=locked,
+    )
     return locked
 
 
 def bulletin_recipients(bulletin: Bulletin) -> list[User]:
     """Who should be told that a bulletin is out: city leaders, and the users of every area it names
-    (the whole city's bulletin: every area and department). For the notification service
-    (scheduling.notify) once it exists; nothing sends yet."""
+    (the whole city's bulletin: every area and department); `bulletin_publish` tells them."""
     users = User.objects.filter(is_active=True)
     leaders = users.filter(roles__code__in=[RoleCode.LEADER, RoleCode.OFFICE])
     if bulletin.area is None:
@@ -320,7 +340,7 @@ def bulletin_recipients(bulletin: Bulletin) -> list[User]:
 
 def ranking_recipients(publication: RacePublication) -> list[User]:
     """Who should be told that a period's ranking is published: city leaders and the office, and the
-    users of every competing unit (areas or departments). For scheduling.notify once it exists."""
+    users of every competing unit (areas or departments); `ranking_publish` tells them."""
     users = User.objects.filter(is_active=True)
     kinds = _area_kinds() if publication.scheme.audience == Audience.AREAS else [OrgKind.DEPARTMENT]
     leaders = users.filter(roles__code__in=[RoleCode.LEADER, RoleCode.OFFICE])

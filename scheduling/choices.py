@@ -66,6 +66,8 @@ KIND_LABELS = {
     "decision_due": "议定事项提醒",
     "report_returned": "月报退回",
     "inclusion_evidence": "入库佐证补充",
+    "bulletin_published": "通报印发",
+    "ranking_published": "赛马排名发布",
 }
 
 

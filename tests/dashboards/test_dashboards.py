@@ -108,6 +108,12 @@ def test_the_office_edits_the_prose_and_publishing_freezes_the_figures(october, 
     office.post(reverse("dashboards:bulletin_publish", args=[bulletin.pk]))
     bulletin.refresh_from_db()
     assert bulletin.status == BulletinStatus.PUBLISHED and bulletin.as_of is not None
+    from scheduling.models import Notification
+
+    told = Notification.objects.filter(kind="bulletin_published", key=f"bulletin:{bulletin.pk}")
+    assert {"leader", "zezhou", "jtj"} <= set(told.values_list("recipient__username", flat=True))
+    office.post(reverse("dashboards:bulletin_publish", args=[bulletin.pk]))  # again: nobody told twice
+    assert Notification.objects.filter(kind="bulletin_published").count() == told.count()
     approve(october, october.zz_new, 2025, 10, "2000")  # after publication
     page = text(office.get(reverse("dashboards:bulletin_detail", args=[bulletin.pk])).content.decode())
     assert "截至10月，全市完成0.2亿元，完成率45.7%。" in page
@@ -226,6 +232,12 @@ def test_ranking_is_previewed_by_the_office_and_published_before_counties_see_it
     assert again.status_code == 302 and RacePublication.objects.count() == 1
     told = {u.username for u in services.ranking_recipients(RacePublication.objects.get())}
     assert told == {"office", "leader", "zezhou", "zezhou_head", "gaoping"}
+    # …and they were told, once each, with a link to the published ranking.
+    from scheduling.models import Notification
+
+    inbox = Notification.objects.filter(kind="ranking_published")
+    assert sorted(inbox.values_list("recipient__username", flat=True)) == sorted(told)
+    assert inbox.first().url.startswith(reverse("dashboards:ranking") + "?year=2025&month=10")
     zezhou = client_for("zezhou")  # one test client: log in again after the office's turn
     api = zezhou.get("/api/v1/ranking/", OCT).json()
     assert api["published"] is True

@@ -48,7 +48,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, projects, users, items, **options):
         logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # time the sends, not a console
+        settings.EMAIL_BACKEND = (
+            "django.core.mail.backends.locmem.EmailBackend"  # time the sends, not a console
+        )
         if Project.objects.count() < projects:
             self.stdout.write(f"building the demo city with {projects} projects …")
             call_command("seed_demo", projects=projects, force=True, verbosity=0)
