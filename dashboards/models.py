@@ -213,3 +213,27 @@ class AreaOutline(models.Model):
 
     def __str__(self):
         return f"{self.organisation} 边界"
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard API's answer for one scope and month, kept so a cold API read is one row (see
+    `dashboards.snapshots`). A cache, not a record: it is valid only while the approved values are
+    those it was computed from (`data_version`) and for `FIGURES_CACHE_SECONDS`, like the cached
+    pages; anything else is recomputed in the request. Rebuilt after approvals by a background job."""
+
+    scope = models.CharField("范围", max_length=40)  # Scope.key: city-0, area-<id>, department-<id>
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    data_version = models.BigIntegerField("数据版本")
+    computed_at = models.DateTimeField("计算时间", default=timezone.now)
+    payload = models.JSONField("数据")
+
+    class Meta:
+        verbose_name = "看板数据快照"
+        verbose_name_plural = "看板数据快照"
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year", "month"], name="snapshot_unique_scope_period")
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.year}年{self.month}月"

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from scheduling.jobs import run_job
 
-from . import dispatch
+from . import dispatch, snapshots
 
 
 @shared_task(name="dashboards.friday_digest")
@@ -30,3 +30,9 @@ def horse_race_notice(run_id):
 @shared_task(name="dashboards.mayor_dispatch_list")
 def mayor_dispatch_list(run_id):
     return run_job(run_id, dispatch.mayor_dispatch_list)
+
+
+@shared_task(name="dashboards.refresh_snapshots")
+def refresh_snapshots(years):
+    """After an approval: recompute the dashboard API's stale snapshots of those years."""
+    return snapshots.refresh(years)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Max
+
+from .models import ReportRevision
 
 
 def _key(year: int) -> str:
@@ -36,3 +39,11 @@ def key(*parts) -> str:
     """A cache key for figures of `year` (the first part after the name): carries its generation."""
     name, year, *rest = parts
     return ":".join(str(p) for p in (name, year, generation(year), *rest))
+
+
+def data_version() -> int:
+    """A number that grows with every approval (the newest approved revision's id; 0 before any):
+    figures stored outside the cache (dashboard snapshots) keep the number they were computed from
+    and are stale once it has moved. Read it *before* computing, so a figure is never stored under
+    a newer number than the values it read. One index lookup."""
+    return ReportRevision.objects.aggregate(v=Max("pk"))["v"] or 0

@@ -205,14 +205,20 @@ def _plans(projects, year: int):
     return AnnualPlan.objects.filter(year=year, **_project_filter(projects)).order_by()
 
 
+def _months_read(year: int, month: int) -> Q:
+    """The months a month's figures read: 1–N of this year and last, and the previous month. After
+    January the previous month is among 1–N, so the condition is one range of the (year, month)
+    index (an OR would make PostgreSQL scan the table instead)."""
+    if month > 1:
+        return Q(year__in=(year, year - 1), month__lte=month)
+    return Q(year__in=(year, year - 1), month__lte=1) | Q(year=year - 1, month=12)
+
+
 def _values(projects, year: int, month: int, basis: str, as_of):
-    """Only the months a month's figures read: 1–N of this year and last, and the previous month."""
-    py, pm = previous_month(year, month)
+    """Only the months a month's figures read (see `_months_read`)."""
     return (
         counted_values(basis=basis, as_of=as_of)
-        .filter(
-            Q(year__in=(year, year - 1), month__lte=month) | Q(year=py, month=pm), **_project_filter(projects)
-        )
+        .filter(_months_read(year, month), **_project_filter(projects))
         .order_by()
     )
 
@@ -1056,7 +1062,7 @@ def money_view(
     sums: dict = {tuple(row[p] for p in paths): Sums(annual_plan=as_money(row["total"])) for row in plans}
     values = (
         counted_values(basis=Basis.APPROVED, as_of=as_of)
-        .filter(Q(year__in=(year, year - 1), month__lte=month) | Q(year=py, month=pm), **scope)
+        .filter(_months_read(year, month), **scope)
         .order_by()
         .values(*paths, "year", "month")
         .annotate(

@@ -5,6 +5,7 @@ basis) until a report of that year is approved or corrected."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -12,6 +13,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 
 from projects import periods
+from reporting import figures_cache
+from reporting.measures import Basis
 
 from .. import bulletins as wording
 from ..choices import Audience, BulletinStatus, RacePeriod
@@ -21,6 +24,7 @@ from ..selectors.bulletins import bulletin_get_for_user, bulletins_for_user
 from ..selectors.dashboard import dashboard_for
 from ..selectors.ranking import PeriodError, ranking_for
 from ..selectors.scopes import CITY, Scope, area_scope_for, department_scope_for
+from ..snapshots import dashboard_payload
 from .serializers import BulletinSerializer, DashboardSerializer, RankingSerializer
 
 PERIOD = [
@@ -45,7 +49,7 @@ class CityDashboardViewSet(viewsets.ViewSet):
         if not can_see_city(request.user):
             raise PermissionDenied("您没有查看全市看板的权限。")
         year, month = _period(request)
-        return Response(DashboardSerializer(dashboard_for(CITY, year, month)).data)
+        return Response(_dashboard(CITY, year, month))
 
 
 class AreaDashboardViewSet(viewsets.ViewSet):
@@ -53,7 +57,7 @@ class AreaDashboardViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         scope = area_scope_for(request.user, _int(pk))
         year, month = _period(request)
-        return Response(DashboardSerializer(dashboard_for(scope, year, month)).data)
+        return Response(_dashboard(scope, year, month))
 
 
 class DepartmentDashboardViewSet(viewsets.ViewSet):
@@ -61,7 +65,18 @@ class DepartmentDashboardViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         scope = department_scope_for(request.user, _int(pk))
         year, month = _period(request)
-        return Response(DashboardSerializer(dashboard_for(scope, year, month)).data)
+        return Response(_dashboard(scope, year, month))
+
+
+def _dashboard(scope: Scope, year: int, month: int) -> dict:
+    """The scope's dashboard as the API serves it: from the cache while the year's figures have not
+    changed, else from its stored snapshot while valid, else computed now (see dashboards.snapshots)."""
+    key = figures_cache.key("dashboard-api", year, month, scope.key, Basis.APPROVED.value)
+    data = cache.get(key)
+    if data is None:
+        data = dashboard_payload(scope, year, month)
+        cache.set(key, data, figures_cache.seconds())
+    return data
 
 
 def _int(value) -> int:

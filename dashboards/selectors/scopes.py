@@ -41,6 +41,18 @@ class Scope:
 CITY = Scope("city", None)
 
 
+def scope_from_key(key: str) -> Scope | None:
+    """The scope whose `key` this is (a stored snapshot's); None when its area or department is gone."""
+    kind, _, pk = key.partition("-")
+    if kind == "city":
+        return CITY
+    kinds = {"area": AREA_KINDS, "department": (OrgKind.DEPARTMENT,)}.get(kind)
+    if kinds is None or not pk.isdigit():
+        return None
+    org = Organisation.objects.filter(pk=int(pk), kind__in=kinds).first()
+    return None if org is None else Scope(kind, org)
+
+
 def areas():
     """The competitors of the 赛马 among areas: counties, districts, county-level cities and zones."""
     return Organisation.objects.filter(kind__in=AREA_KINDS, is_active=True).order_by("sort_order", "pk")

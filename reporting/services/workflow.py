@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.choices import AuditAction
 from accounts.scoping import project_scope_q
+from config.tasks import enqueue_on_commit
 from projects.exceptions import TransitionError
 from projects.money import ZERO
 
@@ -211,6 +212,9 @@ def reports_approve(*, actor, report_ids: list[int]) -> int:
     years = {y for r in todo for y in (r.year, r.year + 1)}
     figures_cache.bump(*years)
     transaction.on_commit(lambda: figures_cache.bump(*years))
+    # …and the dashboard API's stored snapshots of these years are recomputed in the background (a
+    # reader before that computes them itself: see dashboards.snapshots).
+    enqueue_on_commit("dashboards.refresh_snapshots", sorted(years))
     return len(todo)
 
 
