@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
@@ -1040,14 +1040,17 @@ class MoneyView:
     structure: dict  # {flag: Share}
     series: list  # monthly_completion rows
     yoy: tuple  # (this year's plan list 1–N月, last year's plan list 1–N月, 同比 %)
+    group_yoy: dict = field(default_factory=dict)  # {dim: {key: (this, last, 同比 %)}} as yoy_on_plan_sets_by
+    group_structure: dict = field(default_factory=dict)  # {dim: {key: {flag: Share}}} as structure_by
 
 
 def money_view(
     *, projects, dims: Iterable[str] = (), year: int, month: int, as_of: dt.datetime | None = None
 ) -> MoneyView:
     """A dashboard's money in two queries (the plans; the values grouped by `dims`, the structure
-    flags, year and month): the same numbers as `overview`, `monthly_completion` and
-    `yoy_on_plan_sets_by`, from one scan of the values instead of three."""
+    flags, year and month): the same numbers as `figures_by`, `monthly_completion`,
+    `yoy_on_plan_sets_by` and `structure_by` (for the whole set and by each of `dims`), from one scan
+    of the values instead of one each."""
     dims = tuple(dims)
     flags = tuple(STRUCTURE_FLAGS)
     scope = _project_filter(projects)
@@ -1070,19 +1073,22 @@ def money_view(
         )
     )
     acc: dict = {}
+    listed: dict = {}  # key → (this year's list 1–N月, last year's list 1–N月), keys with values 1–N月
     by_month: dict = {}
-    yoy_this = yoy_last = ZERO
     for row in values:
         key = tuple(row[p] for p in paths)
-        y, m, total, listed = row["year"], row["month"], as_money(row["total"]), as_money(row["listed"])
+        y, m, total, on_list = row["year"], row["month"], as_money(row["total"]), as_money(row["listed"])
         ytd, month_inv, prev, last = acc.get(key, (ZERO, ZERO, ZERO, ZERO))
-        if y == year and m <= month:
-            ytd += total
-            by_month[m] = by_month.get(m, ZERO) + total
-            yoy_this += listed
-        if y == year - 1 and m <= month:
-            last += total
-            yoy_last += listed
+        if m <= month and y in (year, year - 1):
+            this_list, last_list = listed.get(key, (ZERO, ZERO))
+            if y == year:
+                ytd += total
+                by_month[m] = by_month.get(m, ZERO) + total
+                this_list += on_list
+            else:
+                last += total
+                last_list += on_list
+            listed[key] = (this_list, last_list)
         if (y, m) == (year, month):
             month_inv += total
         if (y, m) == (py, pm):
@@ -1096,25 +1102,46 @@ def money_view(
             prev_month_invested=prev,
             last_year_ytd=last,
         )
+
+    def yoy_of(pairs) -> dict:
+        rolled: dict = {}
+        for group, (this, last) in pairs:
+            before = rolled.get(group, (ZERO, ZERO))
+            rolled[group] = (before[0] + this, before[1] + last)
+        return {group: (this, last, growth(this, last)) for group, (this, last) in rolled.items()}
+
+    def structure_of(pairs) -> dict:
+        wholes: dict = {}
+        parts: dict = {}
+        for group, key, part in pairs:
+            wholes[group] = wholes.get(group, Sums()) + part
+            for flag, marked in zip(flags, key[len(dims) :], strict=True):
+                if marked:
+                    parts[(group, flag)] = parts.get((group, flag), Sums()) + part
+        return {
+            group: {flag: _share(parts.get((group, flag), Sums()), whole) for flag in flags}
+            for group, whole in wholes.items()
+        }
+
     total = sum(sums.values(), Sums())
-    groups = {}
+    groups, group_yoy, group_structure = {}, {}, {}
     for i, dim in enumerate(dims):
         rolled: dict = {}
         for key, part in sums.items():
             rolled[key[i]] = rolled.get(key[i], Sums()) + part
         groups[dim] = _figures_of(rolled, rolled, **period)
-    parts: dict = {}
-    for key, part in sums.items():
-        for flag, marked in zip(flags, key[len(dims) :], strict=True):
-            if marked:
-                parts[flag] = parts.get(flag, Sums()) + part
-    structure = {flag: _share(parts.get(flag, Sums()), total) for flag in flags} if sums else {}
+        group_yoy[dim] = yoy_of((key[i], pair) for key, pair in listed.items())
+        group_structure[dim] = structure_of((key[i], key, part) for key, part in sums.items())
+    whole = structure_of((None, key, part) for key, part in sums.items()).get(None, {})
+    this_list, last_list = yoy_of((None, pair) for pair in listed.values()).get(None, (ZERO, ZERO, None))[:2]
     return MoneyView(
         figures=Figures.from_sums(total, **period),
         groups=groups,
-        structure=structure,
+        structure=whole,
         series=_series(by_month, total.annual_plan, month),
-        yoy=(yoy_this, yoy_last, growth(yoy_this, yoy_last)),
+        yoy=(this_list, last_list, growth(this_list, last_list)),
+        group_yoy=group_yoy,
+        group_structure=group_structure,
     )
 
 
@@ -1284,14 +1311,16 @@ def indicator_values(
     fai_targets: dict | None = None,
 ) -> dict:
     """`{key: {indicator code: value}}` for every key of `keys` (county ids or department ids), from
-    the figures, counts, 同比 and structure of each group. Eight queries whatever the number of
-    projects. `fai_targets` ({key: 万元}) is each area's fixed-asset investment target, the base of
+    the figures, counts, 同比 and structure of each group (`money_view`, `counts_by`). Five queries
+    whatever the number of projects. `fai_targets` ({key: 万元}) is each area's fixed-asset investment target, the base of
     the reserve multiple."""
     keys = list(keys)
-    figs = figures_by(projects=projects, by=by, year=year, month=month, as_of=as_of, keys=keys)
+    money = money_view(projects=projects, dims=(by,), year=year, month=month, as_of=as_of)
+    empty_figures = Figures.from_sums(Sums(), year=year, month=month, basis=Basis.APPROVED, as_of=as_of)
+    figs = {key: money.groups[by].get(key, empty_figures) for key in keys}
     cnt = counts_by(projects=projects, by=by, year=year, month=month, as_of=as_of)
-    yoy = yoy_on_plan_sets_by(projects=projects, by=by, year=year, month=month, as_of=as_of)
-    struct = structure_by(projects=projects, by=by, year=year, month=month, as_of=as_of)
+    yoy = money.group_yoy[by]
+    struct = money.group_structure[by]
     fai_targets = fai_targets or {}
     result = {}
     for key in keys:

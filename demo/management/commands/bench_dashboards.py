@@ -3,7 +3,8 @@
 Builds the demo city (20,000 projects, two years of reports) unless it is there, then times through
 the test client as `leader` (and `zezhou`): the city dashboard cold (cache cleared) and cached, a
 county dashboard cold, the bimonthly ranking cold, October's bulletin, and `/api/v1/dashboards/city/`
-cold. Prints median, spread and query count: figures, not pass/fail. Targets: city ≤ 300 ms cold and
+cold (the cache cleared: served from its stored snapshot) and with no snapshot (as just after an
+approval, before the job that refreshes it: computed in the request). Prints median, spread and query count: figures, not pass/fail. Targets: city ≤ 300 ms cold and
 ≤ 30 ms cached; county ≤ 150 ms cold; ranking ≤ 500 ms cold; bulletin ≤ 1 s; city API ≤ 100 ms cold.
 """
 
@@ -21,7 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Organisation, User
-from dashboards.models import Bulletin
+from dashboards.models import Bulletin, DashboardSnapshot
 from dashboards.selectors.ranking import compute_ranking
 from projects import periods
 from projects.models import Project
@@ -60,7 +61,9 @@ class Command(BaseCommand):
             call_command("seed_demo", projects=projects, force=True, verbosity=0)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+                    # What autovacuum does to a table of old rows: the visibility map lets the figures
+                    # read the approved values from their covering index alone (index-only scans).
+                    cursor.execute("VACUUM ANALYZE")
         year, month = periods.default_period()
         if month % 2:
             bimonth = month - 1
@@ -88,6 +91,7 @@ class Command(BaseCommand):
             lambda: list(
                 counted_values()
                 .filter(year=year, month__lte=month)
+                .order_by()
                 .values("month")
                 .annotate(t=Sum("invested"))
             ),
@@ -141,9 +145,21 @@ class Command(BaseCommand):
                 )
             finally:
                 Bulletin.objects.filter(pk=bulletin.pk).update(status="published")
+        get(leader, "/api/v1/dashboards/city/")  # stores the snapshot a cold read is served from
         self.timed(
             "/api/v1/dashboards/city/, cold (target ≤ 100 ms)",
             lambda: get(leader, "/api/v1/dashboards/city/"),
+            runs,
+            cold=True,
+        )
+
+        def without_snapshot():
+            DashboardSnapshot.objects.all().delete()  # as after an approval, before its job has run
+            get(leader, "/api/v1/dashboards/city/")
+
+        self.timed(
+            "/api/v1/dashboards/city/, cold, no snapshot (computed)",
+            without_snapshot,
             runs,
             cold=True,
         )
