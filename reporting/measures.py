@@ -674,16 +674,19 @@ def to_yi(amount: Decimal | None, places: int = 1) -> Decimal | None:
 
 def _plan_counts(projects, year: int, month: int, as_of) -> dict:
     """The plan-based sets as column conditions on the year's plan rows (one row per project): no
-    correlated subquery but the resumption check. Same definitions as `_set_conditions`."""
+    correlated subquery. Same definitions as `_set_conditions`."""
     first, last = dt.date(year, 1, 1), month_end(year, month)
     started = Q(is_new=True, project__actual_start__gte=first, project__actual_start__lte=last)
     completed = Q(
         completes_this_year=True, project__actual_completion__gte=first, project__actual_completion__lte=last
     )
-    resumed = models.Exists(
-        counted_values(basis=Basis.APPROVED, as_of=as_of).filter(
-            project=OuterRef("project"), year=year, month__lte=month, invested__gt=0
-        )
+    # The projects with completed investment > 0 in `year` by `month`, as one id set (a single scan
+    # of the values in force, hashed) rather than a lookup per plan row.
+    resumed = Q(
+        project_id__in=counted_values(basis=Basis.APPROVED, as_of=as_of)
+        .filter(year=year, month__lte=month, invested__gt=0)
+        .order_by()
+        .values("project_id")
     )
     return {
         "planned": models.Count("pk"),
@@ -701,7 +704,7 @@ def _plan_counts(projects, year: int, month: int, as_of) -> dict:
             | Q(is_new=True, planned_start_month__lte=month, project__actual_start__isnull=True),
         ),
         "continuing": models.Count("pk", filter=Q(is_new=False)),
-        "resumed": models.Count("pk", filter=Q(is_new=False) & Q(resumed)),
+        "resumed": models.Count("pk", filter=Q(is_new=False) & resumed),
         "completion_planned": models.Count("pk", filter=Q(completes_this_year=True)),
         "completed": models.Count("pk", filter=completed),
         "completed_early": models.Count(
@@ -962,12 +965,30 @@ def size_band(annual_plan: Decimal, bands) -> str:
     return bands[-1][1]
 
 
-def pace_ranking(
-    *, projects, year: int, month: int, bands, as_of: dt.datetime | None = None
-) -> dict[str, list[PaceEntry]]:
-    """Projects with an annual plan that have started by month N, ranked within their class (key
-    projects together, the rest by size band) by the gap to 时间进度, fastest first; ties by 完成率
-    then id. Two queries (the plans, the year's counted values), whatever the number of projects."""
+def _div_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator (> 0) rounded half up, away from zero, to a whole number: exactly."""
+    q, r = divmod(abs(numerator), denominator)
+    if 2 * r >= denominator:
+        q += 1
+    return -q if numerator < 0 else q
+
+
+def _half_up(numerator: int, denominator: int) -> Decimal:
+    """numerator / (10·denominator) rounded half up to one decimal, in exact integer arithmetic: the
+    same Decimal as `round_rate` of the quotient (for a positive denominator), "-0.0" included."""
+    tenths = Decimal(abs(_div_half_up(numerator, denominator))).scaleb(-1)
+    return tenths.copy_negate() if numerator < 0 else tenths
+
+
+def _cents(amount: Decimal) -> int:
+    """An amount in 万元 with two places as a whole number of hundredths."""
+    return int(amount * 100)
+
+
+def _pace_classes(projects, year: int, month: int, bands, as_of) -> dict[str, list[tuple]]:
+    """Each class's members in ranking order, as `(−gap, −完成率, project id, gap numerator, 完成率
+    numerator, base)`: the gap and 完成率 rounded to whole tenths of a point (`_div_half_up`), and
+    what `_half_up` turns into their Decimals. Two queries."""
     scope = _project_filter(projects)
     plans = (
         AnnualPlan.objects.filter(
@@ -976,26 +997,83 @@ def pace_ranking(
         .order_by()
         .values_list("project_id", "planned_investment", "project__key_level")
     )
-    ytd = dict(
-        counted_values(basis=Basis.APPROVED, as_of=as_of)
+    ytd = {
+        pid: _cents(total)
+        for pid, total in counted_values(basis=Basis.APPROVED, as_of=as_of)
         .filter(year=year, month__lte=month, **scope)
         .order_by()
         .values_list("project_id")
-        .annotate(total=_money_sum("invested"))
-    )
+        .annotate(total=Sum("invested"))
+    }
+    bounds = [(Decimal(lower), label) for lower, label in bands]
     groups: dict[str, list[tuple]] = {}
     for pid, plan, key_level in plans:
-        done = as_money(ytd.get(pid))
-        group = "重点项目" if key_level else size_band(plan, bands)
-        groups.setdefault(group, []).append((pid, gap_to_time_progress(done, plan, month), rate(done, plan)))
-    result = {}
-    for group, members in groups.items():
-        members.sort(key=lambda m: (m[1] is None, -(m[1] or 0), -(m[2] or 0), m[0]))
-        result[group] = [
-            PaceEntry(pid, group, i + 1, len(members), gap, completion)
-            for i, (pid, gap, completion) in enumerate(members)
-        ]
-    return result
+        done, base = ytd.get(pid, 0), _cents(plan)
+        # (ytd·1200 − N·100·plan) / (12·plan) and ytd·100 / plan, in tenths of a point
+        gap = (done * 1200 - month * 100 * base) * 10
+        completion = done * 1000
+        if key_level:
+            group = "重点项目"
+        else:
+            group = next((label for lower, label in bounds if plan >= lower), bounds[-1][1])
+        groups.setdefault(group, []).append(
+            (-_div_half_up(gap, 12 * base), -_div_half_up(completion, base), pid, gap, completion, base)
+        )
+    for members in groups.values():
+        members.sort()
+    return groups
+
+
+def _pace_entry(group: str, rank: int, size: int, member: tuple) -> PaceEntry:
+    _, _, pid, gap, completion, base = member
+    return PaceEntry(pid, group, rank, size, _half_up(gap, 12 * base), _half_up(completion, base))
+
+
+def pace_ranking(
+    *, projects, year: int, month: int, bands, as_of: dt.datetime | None = None
+) -> dict[str, list[PaceEntry]]:
+    """Projects with an annual plan that have started by month N, ranked within their class (key
+    projects together, the rest by size band) by the gap to 时间进度, fastest first; ties by 完成率
+    then id. Two queries (the plans, the year's counted values), whatever the number of projects.
+
+    Every started project of the plan is ranked (thousands in a city), so the gap and 完成率 are worked
+    out in whole hundredths of 万元 (`_half_up`): the same numbers as `gap_to_time_progress` and
+    `rate`, without a Decimal division per project."""
+    return {
+        group: [_pace_entry(group, i + 1, len(members), m) for i, m in enumerate(members)]
+        for group, members in _pace_classes(projects, year, month, bands, as_of).items()
+    }
+
+
+def pace_lists(
+    *,
+    projects,
+    year: int,
+    month: int,
+    bands,
+    top: int,
+    fast_min_pp: Decimal,
+    slow_max_pp: Decimal,
+    behind_limit: int,
+    as_of: dt.datetime | None = None,
+) -> tuple[list[PaceEntry], list[PaceEntry], list[PaceEntry]]:
+    """What a dashboard lists of the ranking: 骏马 and 蜗牛 (`fastest_and_slowest` of `pace_ranking`)
+    and the key projects behind 时间进度, slowest first (at most `behind_limit`) — the same entries,
+    made only for the projects listed rather than for every project ranked. Two queries."""
+    fast_min, slow_max = Decimal(fast_min_pp) * 10, Decimal(slow_max_pp) * 10  # in tenths
+    fast, slow, behind = [], [], []
+    for group, members in _pace_classes(projects, year, month, bands, as_of).items():
+        size = len(members)
+        fast += [_pace_entry(group, i + 1, size, m) for i, m in enumerate(members[:top]) if -m[0] >= fast_min]
+        tail = [(size - i, m) for i, m in enumerate(reversed(members)) if -m[0] <= slow_max][:top]
+        slow += [_pace_entry(group, rank, size, m) for rank, m in tail]
+        if group == "重点项目":
+            late = [(rank, m) for rank, m in enumerate(members, 1) if m[0] > 0]
+            late.sort(key=lambda r: (-r[1][0], r[1][2]))
+            behind = [_pace_entry(group, rank, size, m) for rank, m in late[:behind_limit]]
+    fast.sort(key=lambda e: (-e.vs_time_progress_pp, e.project_id))
+    slow.sort(key=lambda e: (e.vs_time_progress_pp, e.project_id))
+    return fast, slow, behind
 
 
 def fastest_and_slowest(

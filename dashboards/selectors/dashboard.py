@@ -77,23 +77,16 @@ def _why(f: Figures, group: str, rank: int, size: int) -> str:
 
 
 def _pace(scope: Scope, year: int, month: int):
-    ranking = measures.pace_ranking(
-        projects=scope.projects(), year=year, month=month, bands=settings.PACE_BANDS
-    )
-    fast, slow = measures.fastest_and_slowest(
-        ranking,
+    fast, slow, key_entries = measures.pace_lists(
+        projects=scope.projects(),
+        year=year,
+        month=month,
+        bands=settings.PACE_BANDS,
         top=settings.PACE_TOP,
         fast_min_pp=Decimal(settings.PACE_FAST_MIN_PP),
         slow_max_pp=Decimal(settings.PACE_SLOW_MAX_PP),
+        behind_limit=BEHIND_LIMIT,
     )
-    key_entries = sorted(
-        (
-            e
-            for e in ranking.get("重点项目", [])
-            if e.vs_time_progress_pp is not None and e.vs_time_progress_pp < 0
-        ),
-        key=lambda e: (e.vs_time_progress_pp, e.project_id),
-    )[:BEHIND_LIMIT]
     # Full figures for every listed project at once (two queries).
     listed = {
         e.project_id: e for e in measures.with_figures([*fast, *slow, *key_entries], year=year, month=month)

@@ -208,6 +208,102 @@ def test_pace_ranking_within_classes_and_the_lists(world, june):
     assert [e.project_id for e in slow] == [p["E"].pk, p["D"].pk]
 
 
+def _pace_by_decimals(projects, year, month, bands):
+    """The ranking as the measures define it, one Decimal division per project (the reference)."""
+    plans = AnnualPlan.objects.filter(
+        year=year,
+        planned_investment__gt=0,
+        project__actual_start__lte=dt.date(year, month, 28),
+        project__in=projects,
+    ).values_list("project_id", "planned_investment", "project__key_level")
+    ytd = measures.ytd_completed([pid for pid, _, _ in plans], year, month)
+    groups = {}
+    for pid, plan, key_level in plans:
+        gap = measures.gap_to_time_progress(ytd[pid], plan, month)
+        group = "重点项目" if key_level else measures.size_band(plan, bands)
+        groups.setdefault(group, []).append((pid, gap, measures.rate(ytd[pid], plan)))
+    for members in groups.values():
+        members.sort(key=lambda m: (-m[1], -m[2], m[0]))
+    return {
+        g: [(pid, i + 1, len(m), str(gap), str(c)) for i, (pid, gap, c) in enumerate(m)]
+        for g, m in groups.items()
+    }
+
+
+def test_pace_ranking_in_hundredths_equals_the_decimal_definition_with_ties(world):
+    """Many projects whose gaps and 完成率 tie after rounding (and some just below zero: "-0.0")."""
+    bands = [(1000, "1000万元以上"), (0, "1000万元以下")]
+    cases = [
+        ("2000.00", "0.01"),  # 完成率 0.0005 → 0.0 … rate 0.05% → 0.1 (a tie rounds up)
+        ("2000.00", "1000.00"),  # 50.0%, gap 50.0 − 50.0 = 0.0
+        ("2000.00", "999.99"),  # just behind: gap −0.0005 → "-0.0"
+        ("2000.00", "999.00"),  # gap −0.05 → −0.1 (a negative tie rounds away from zero)
+        ("1200.00", "600.00"),  # 50.0%, ties the second case on both keys: by id
+        ("300.00", "150.05"),
+        ("300.00", "0"),
+        ("333.33", "166.67"),
+        ("777.77", "388.89"),
+        ("5000.00", "2500.00"),
+        ("5000.00", "2499.99"),
+    ]
+    projects = []
+    for i, (plan_amount, done) in enumerate(cases):
+        p = ProjectFactory(name=f"P{i}", county=world.zezhou, actual_start=dt.date(2024, 3, 1))
+        plan(p, 2025, plan_amount)
+        if D(done):
+            enter(world, p, 2025, 6, done, approve=True)
+        projects.append(p.pk)
+    qs = Project.objects.filter(pk__in=projects)
+    got = measures.pace_ranking(projects=qs, year=2025, month=6, bands=bands)
+    flat = {
+        g: [
+            (e.project_id, e.rank, e.group_size, str(e.vs_time_progress_pp), str(e.completion_rate))
+            for e in m
+        ]
+        for g, m in got.items()
+    }
+    assert flat == _pace_by_decimals(qs, 2025, 6, bands)
+    assert "-0.0" in {row[3] for rows in flat.values() for row in rows}
+    # The dashboard's lists, made for the listed projects only, are the same entries as the ranking's.
+    Project.objects.filter(pk__in=projects[::3]).update(key_level="city")
+    ranking = measures.pace_ranking(projects=qs, year=2025, month=6, bands=bands)
+    for top, fast_min, slow_max, limit in ((1, "0", "-20", 15), (3, "-50", "0", 2), (2, "0.1", "-0.1", 1)):
+        fast, slow = measures.fastest_and_slowest(
+            ranking, top=top, fast_min_pp=D(fast_min), slow_max_pp=D(slow_max)
+        )
+        behind = sorted(
+            (e for e in ranking["重点项目"] if e.vs_time_progress_pp < 0),
+            key=lambda e: (e.vs_time_progress_pp, e.project_id),
+        )[:limit]
+        lists = measures.pace_lists(
+            projects=qs,
+            year=2025,
+            month=6,
+            bands=bands,
+            top=top,
+            fast_min_pp=D(fast_min),
+            slow_max_pp=D(slow_max),
+            behind_limit=limit,
+        )
+        assert lists == (fast, slow, behind)
+        assert any(lists), (top, fast_min, slow_max)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_half_up_in_whole_numbers_is_round_rate_of_the_quotient(seed):
+    import random
+
+    rnd = random.Random(seed)
+    for _ in range(3000):
+        base = rnd.choice([rnd.randint(1, 10**6), rnd.randint(1, 10**12), 2 * rnd.randint(1, 10**4)])
+        done = rnd.choice([rnd.randint(0, 2 * base), base // 2, base * 1 // 20, rnd.randint(0, 10**12)])
+        month = rnd.randint(1, 12)
+        plan_, ytd = D(base).scaleb(-2), D(done).scaleb(-2)
+        gap = measures._half_up((done * 1200 - month * 100 * base) * 10, 12 * base)
+        assert str(gap) == str(measures.gap_to_time_progress(ytd, plan_, month)), (done, base, month)
+        assert str(measures._half_up(done * 1000, base)) == str(measures.rate(ytd, plan_)), (done, base)
+
+
 # --- 赛马 -----------------------------------------------------------------------------------
 
 
