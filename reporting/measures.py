@@ -1125,61 +1125,47 @@ class MoneyView:
 def money_view(
     *, projects, dims: Iterable[str] = (), year: int, month: int, as_of: dt.datetime | None = None
 ) -> MoneyView:
-    """A dashboard's money in two queries (the plans; the values grouped by `dims`, the structure
-    flags, year and month): the same numbers as `figures_by`, `monthly_completion`,
+    """A dashboard's money in three queries (the plans and the values, each grouped by `dims` and the
+    structure flags; the values by month): the same numbers as `figures_by`, `monthly_completion`,
     `yoy_on_plan_sets_by` and `structure_by` (for the whole set and by each of `dims`), from one scan
-    of the values instead of one each."""
+    of the values instead of one each (and an index-only pass for the monthly line)."""
     dims = tuple(dims)
     flags = tuple(STRUCTURE_FLAGS)
     scope = _project_filter(projects)
     paths = _paths(dims + flags)
-    py, pm = previous_month(year, month)
     period = {"year": year, "month": month, "basis": Basis.APPROVED, "as_of": as_of}
 
     def in_plan(y):
-        return Q(year=y, project_id__in=AnnualPlan.objects.filter(year=y).values("project_id"))
+        return Q(project_id__in=AnnualPlan.objects.filter(year=y).values("project_id"))
 
     plans = _plans(projects, year).values(*paths).annotate(total=_money_sum("planned_investment"))
     sums: dict = {tuple(row[p] for p in paths): Sums(annual_plan=as_money(row["total"])) for row in plans}
+    counted = counted_values(basis=Basis.APPROVED, as_of=as_of)
+    # Each group's sums as conditional sums over the rows (a few hundred groups for a city): the
+    # office's 同比 counts each year's values of the projects in that year's plan only.
+    aggregates = {
+        **_value_sums(year, month),
+        "this_list": _money_sum("invested", Q(year=year, month__lte=month) & in_plan(year)),
+        "last_list": _money_sum("invested", Q(year=year - 1, month__lte=month) & in_plan(year - 1)),
+    }
+    if month == 1:  # the values read include last December's, which 同比 does not look at
+        aggregates["in_yoy"] = models.Count("pk", filter=Q(month__lte=month))
     values = (
-        counted_values(basis=Basis.APPROVED, as_of=as_of)
-        .filter(_months_read(year, month), **scope)
-        .order_by()
-        .values(*paths, "year", "month")
-        .annotate(
-            total=_money_sum("invested"), listed=_money_sum("invested", in_plan(year) | in_plan(year - 1))
-        )
+        counted.filter(_months_read(year, month), **scope).order_by().values(*paths).annotate(**aggregates)
     )
-    acc: dict = {}
     listed: dict = {}  # key → (this year's list 1–N月, last year's list 1–N月), keys with values 1–N月
-    by_month: dict = {}
     for row in values:
-        key = tuple(row[p] for p in paths)
-        y, m, total, on_list = row["year"], row["month"], as_money(row["total"]), as_money(row["listed"])
-        ytd, month_inv, prev, last = acc.get(key, (ZERO, ZERO, ZERO, ZERO))
-        if m <= month and y in (year, year - 1):
-            this_list, last_list = listed.get(key, (ZERO, ZERO))
-            if y == year:
-                ytd += total
-                by_month[m] = by_month.get(m, ZERO) + total
-                this_list += on_list
-            else:
-                last += total
-                last_list += on_list
+        key = tuple(row.pop(p) for p in paths)
+        this_list, last_list = as_money(row.pop("this_list")), as_money(row.pop("last_list"))
+        if row.pop("in_yoy", 1):
             listed[key] = (this_list, last_list)
-        if (y, m) == (year, month):
-            month_inv += total
-        if (y, m) == (py, pm):
-            prev += total
-        acc[key] = (ytd, month_inv, prev, last)
-    for key, (ytd, month_inv, prev, last) in acc.items():
-        sums[key] = replace(
-            sums.get(key, Sums()),
-            ytd_completed=ytd,
-            month_invested=month_inv,
-            prev_month_invested=prev,
-            last_year_ytd=last,
-        )
+        sums[key] = replace(sums.get(key, Sums()), **_money(row))
+    by_month = dict(
+        counted.filter(year=year, month__lte=month, **scope)
+        .order_by()
+        .values_list("month")
+        .annotate(total=_money_sum("invested"))
+    )
 
     def yoy_of(pairs) -> dict:
         rolled: dict = {}
@@ -1389,7 +1375,7 @@ def indicator_values(
     fai_targets: dict | None = None,
 ) -> dict:
     """`{key: {indicator code: value}}` for every key of `keys` (county ids or department ids), from
-    the figures, counts, 同比 and structure of each group (`money_view`, `counts_by`). Five queries
+    the figures, counts, 同比 and structure of each group (`money_view`, `counts_by`). Six queries
     whatever the number of projects. `fai_targets` ({key: 万元}) is each area's fixed-asset investment target, the base of
     the reserve multiple."""
     keys = list(keys)

@@ -380,8 +380,9 @@ def test_race_scores_against_a_hand_scored_table_with_ties():
 
 
 def test_indicator_values_per_county_in_a_few_queries(world, june, django_assert_max_num_queries):
-    # money_view (plans, values: figures, 同比 and structure from one scan) and counts_by (three)
-    with django_assert_max_num_queries(5):
+    # money_view (plans, values: figures, 同比 and structure from one scan, the monthly line) and
+    # counts_by (three)
+    with django_assert_max_num_queries(6):
         values = measures.indicator_values(
             projects=Project.objects.all(),
             by="county",
@@ -433,7 +434,8 @@ def test_money_view_is_figures_groups_structure_series_and_yoy_from_one_scan(
 ):
     everything = Project.objects.all()
     period = {"year": 2025, "month": month}
-    with django_assert_num_queries(2):  # the plans; the values (the two plan lists are subqueries)
+    # the plans; the values by group (the two plan lists are subqueries); the values by month
+    with django_assert_num_queries(3):
         view = measures.money_view(projects=everything, dims=("county", "department"), **period)
     assert view.figures == measures.figures(projects=everything, **period)
     for dim in ("county", "department"):
