@@ -735,7 +735,7 @@ def _governing_on(day: dt.date, stages) -> Q:
 
 def counts_by(*, projects, by, year: int, month: int, as_of: dt.datetime | None = None) -> dict:
     """`Counts` per value of the project field `by`, or per tuple of values when `by` names several
-    fields (None: the whole set under the key None). Three
+    fields (None: the whole set under the key None). Two
     queries, each one pass: the year's plan rows, and the stage-history rows of the reserve at the
     year's start and at month end. (`set_projects` lists the same sets as conditions on projects.)"""
     project_filter = _project_filter(projects)
@@ -760,27 +760,23 @@ def counts_by(*, projects, by, year: int, month: int, as_of: dt.datetime | None 
     plans = AnnualPlan.objects.filter(year=year, **project_filter).order_by()
     add(grouped(plans, _plan_counts(projects, year, month, as_of)))
     first, last = dt.date(year, 1, 1), month_end(year, month)
-    history = StageChange.objects.filter(**project_filter).order_by()
-    at_start = history.filter(_governing_on(dt.date(year - 1, 12, 31), RESERVE_STAGES))
+    # The reserve at the year's start and at month end: one pass over the stage-history rows governing
+    # either day, each count over its own rows.
+    at_start = _governing_on(dt.date(year - 1, 12, 31), RESERVE_STAGES)
+    at_end = _governing_on(last, RESERVE_STAGES)
+    history = StageChange.objects.filter(at_start | at_end, **project_filter).order_by()
     add(
         grouped(
-            at_start,
+            history,
             {
-                "reserve_at_start": models.Count("project", distinct=True),
+                "reserve_at_start": models.Count("project", distinct=True, filter=at_start),
                 "reserve_converted": models.Count(
                     "project",
                     distinct=True,
-                    filter=Q(project__actual_start__gte=first, project__actual_start__lte=last),
+                    filter=at_start & Q(project__actual_start__gte=first, project__actual_start__lte=last),
                 ),
-            },
-        )
-    )
-    add(
-        grouped(
-            history.filter(_governing_on(last, RESERVE_STAGES)),
-            {
-                "in_reserve": models.Count("project", distinct=True),
-                "reserve_investment": _money_sum("project__total_investment"),
+                "in_reserve": models.Count("project", distinct=True, filter=at_end),
+                "reserve_investment": _money_sum("project__total_investment", at_end),
             },
         )
     )
@@ -792,7 +788,7 @@ def counts_by(*, projects, by, year: int, month: int, as_of: dt.datetime | None 
 def counts_by_each(
     *, projects, dims: Iterable[str], year: int, month: int, as_of: dt.datetime | None = None
 ) -> tuple[Counts, dict[str, dict]]:
-    """The set's `Counts` and its counts by each of `dims`, from one grouping by all of them: three queries."""
+    """The set's `Counts` and its counts by each of `dims`, from one grouping by all of them: two queries."""
     dims = tuple(dims)
     combined = counts_by(projects=projects, by=dims or None, year=year, month=month, as_of=as_of)
     if not dims:
@@ -1375,7 +1371,7 @@ def indicator_values(
     fai_targets: dict | None = None,
 ) -> dict:
     """`{key: {indicator code: value}}` for every key of `keys` (county ids or department ids), from
-    the figures, counts, 同比 and structure of each group (`money_view`, `counts_by`). Six queries
+    the figures, counts, 同比 and structure of each group (`money_view`, `counts_by`). Five queries
     whatever the number of projects. `fai_targets` ({key: 万元}) is each area's fixed-asset investment target, the base of
     the reserve multiple."""
     keys = list(keys)

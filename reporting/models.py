@@ -130,6 +130,12 @@ class ReportRevision(models.Model):
                 condition=models.Q(superseded_at__isnull=True),
                 name="revision_in_force",
             ),
+            # …and by project first, for the figures of a county's or a department's projects.
+            models.Index(
+                fields=["project", "year", "month", "invested"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="revision_in_force_by_project",
+            ),
         ]
 
     def __str__(self):

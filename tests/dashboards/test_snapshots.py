@@ -73,10 +73,7 @@ def test_the_job_an_approval_queues_recomputes_the_stale_snapshots(
         approve(october, october.zz_new, 2025, 10, "460")
     assert callbacks
     version = figures_cache.data_version()
-    fresh = {
-        (s.scope, s.year): s
-        for s in DashboardSnapshot.objects.filter(data_version=version)
-    }
+    fresh = {(s.scope, s.year): s for s in DashboardSnapshot.objects.filter(data_version=version)}
     assert set(fresh) == {("city-0", 2025), (f"area-{october.zezhou.pk}", 2025), ("city-0", 2026)}
     assert fresh[("city-0", 2025)].payload["figures"]["ytd_completed"] == "2560.00"
     assert fresh[(f"area-{october.zezhou.pk}", 2025)].payload["figures"]["ytd_completed"] == "1360.00"

@@ -381,8 +381,8 @@ def test_race_scores_against_a_hand_scored_table_with_ties():
 
 def test_indicator_values_per_county_in_a_few_queries(world, june, django_assert_max_num_queries):
     # money_view (plans, values: figures, 同比 and structure from one scan, the monthly line) and
-    # counts_by (three)
-    with django_assert_max_num_queries(6):
+    # counts_by (plans, stage history)
+    with django_assert_max_num_queries(5):
         values = measures.indicator_values(
             projects=Project.objects.all(),
             by="county",
