@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -981,39 +981,50 @@ def _cents(amount: Decimal) -> int:
     return int(amount * 100)
 
 
+def _in_cents(expression):
+    """An amount (万元, two places) as a whole number of hundredths, computed by the database (rounded
+    before the cast: SQLite sums amounts as floating point)."""
+    return Cast(Round(expression * Value(100)), models.BigIntegerField())
+
+
 def _pace_classes(projects, year: int, month: int, bands, as_of) -> dict[str, list[tuple]]:
     """Each class's members in ranking order, as `(−gap, −完成率, project id, gap numerator, 完成率
-    numerator, base)`: the gap and 完成率 rounded to whole tenths of a point (`_div_half_up`), and
-    what `_half_up` turns into their Decimals. Two queries."""
+    numerator, base)`: the gap and 完成率 rounded to whole tenths of a point (as `_div_half_up`), and
+    what `_half_up` turns into their Decimals. Two queries; amounts arrive as whole hundredths."""
     scope = _project_filter(projects)
     plans = (
         AnnualPlan.objects.filter(
             year=year, planned_investment__gt=0, project__actual_start__lte=month_end(year, month), **scope
         )
         .order_by()
-        .values_list("project_id", "planned_investment", "project__key_level")
+        .values_list("project_id", _in_cents(F("planned_investment")), "project__key_level")
     )
-    ytd = {
-        pid: _cents(total)
-        for pid, total in counted_values(basis=Basis.APPROVED, as_of=as_of)
+    ytd = dict(
+        counted_values(basis=Basis.APPROVED, as_of=as_of)
         .filter(year=year, month__lte=month, **scope)
         .order_by()
         .values_list("project_id")
-        .annotate(total=Sum("invested"))
-    }
-    bounds = [(Decimal(lower), label) for lower, label in bands]
+        .annotate(total=_in_cents(Sum("invested")))
+    )
+    bounds = [(_cents(Decimal(lower)), label) for lower, label in bands]
     groups: dict[str, list[tuple]] = {}
-    for pid, plan, key_level in plans:
-        done, base = ytd.get(pid, 0), _cents(plan)
-        # (ytd·1200 − N·100·plan) / (12·plan) and ytd·100 / plan, in tenths of a point
-        gap = (done * 1200 - month * 100 * base) * 10
+    behind_time = month * 100
+    for pid, base, key_level in plans:
+        done = ytd.get(pid, 0)
+        # (ytd·1200 − N·100·plan) / (12·plan) and ytd·100 / plan in tenths of a point, rounded half
+        # up (away from zero): `_div_half_up` written out, as it runs for every project ranked.
+        gap, gap_base = (done * 1200 - behind_time * base) * 10, 12 * base
+        q, r = divmod(abs(gap), gap_base)
+        gap_tenths = q + (2 * r >= gap_base)
         completion = done * 1000
+        c, r = divmod(completion, base)
+        completion_tenths = c + (2 * r >= base)
         if key_level:
             group = "重点项目"
         else:
-            group = next((label for lower, label in bounds if plan >= lower), bounds[-1][1])
+            group = next((label for lower, label in bounds if base >= lower), bounds[-1][1])
         groups.setdefault(group, []).append(
-            (-_div_half_up(gap, 12 * base), -_div_half_up(completion, base), pid, gap, completion, base)
+            (gap_tenths if gap < 0 else -gap_tenths, -completion_tenths, pid, gap, completion, base)
         )
     for members in groups.values():
         members.sort()
