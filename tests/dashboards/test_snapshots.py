@@ -127,3 +127,20 @@ def test_each_scope_has_its_own_snapshot_and_a_county_reads_its_own(october, cli
     assert list(DashboardSnapshot.objects.values_list("scope", flat=True)) == [f"area-{october.zezhou.pk}"]
     dept = Scope("department", october.jtj)
     assert snapshots.dashboard_payload(dept, 2025, 10)["scope_name"] == "市交通局"
+
+
+def test_a_snapshot_that_fails_to_refresh_is_left_for_its_reader(october, client_for, monkeypatch, caplog):
+    leader = client_for("leader")
+    leader.get(CITY_API, OCT)
+    DashboardSnapshot.objects.update(data_version=0)
+
+    def broken(*args):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(snapshots, "compute_dashboard", broken)
+    assert snapshots.refresh([2025]) == 0  # logged, not raised: the approval that queued it stands
+    assert "Could not refresh the dashboard snapshot city-0" in caplog.text
+    monkeypatch.undo()
+    cache.clear()
+    assert leader.get(CITY_API, OCT).json()["figures"]["ytd_completed"] == "2100.00"
+    assert DashboardSnapshot.objects.get().data_version == figures_cache.data_version()
