@@ -674,19 +674,17 @@ def to_yi(amount: Decimal | None, places: int = 1) -> Decimal | None:
 
 def _plan_counts(projects, year: int, month: int, as_of) -> dict:
     """The plan-based sets as column conditions on the year's plan rows (one row per project): no
-    correlated subquery. Same definitions as `_set_conditions`."""
+    correlated subquery but the resumption check (an index-only probe per plan row: see the
+    `revision_in_force_by_project` index). Same definitions as `_set_conditions`."""
     first, last = dt.date(year, 1, 1), month_end(year, month)
     started = Q(is_new=True, project__actual_start__gte=first, project__actual_start__lte=last)
     completed = Q(
         completes_this_year=True, project__actual_completion__gte=first, project__actual_completion__lte=last
     )
-    # The projects with completed investment > 0 in `year` by `month`, as one id set (a single scan
-    # of the values in force, hashed) rather than a lookup per plan row.
-    resumed = Q(
-        project_id__in=counted_values(basis=Basis.APPROVED, as_of=as_of)
-        .filter(year=year, month__lte=month, invested__gt=0)
-        .order_by()
-        .values("project_id")
+    resumed = models.Exists(
+        counted_values(basis=Basis.APPROVED, as_of=as_of).filter(
+            project=OuterRef("project"), year=year, month__lte=month, invested__gt=0
+        )
     )
     return {
         "planned": models.Count("pk"),
@@ -704,7 +702,7 @@ def _plan_counts(projects, year: int, month: int, as_of) -> dict:
             | Q(is_new=True, planned_start_month__lte=month, project__actual_start__isnull=True),
         ),
         "continuing": models.Count("pk", filter=Q(is_new=False)),
-        "resumed": models.Count("pk", filter=Q(is_new=False) & resumed),
+        "resumed": models.Count("pk", filter=Q(is_new=False) & Q(resumed)),
         "completion_planned": models.Count("pk", filter=Q(completes_this_year=True)),
         "completed": models.Count("pk", filter=completed),
         "completed_early": models.Count(
