@@ -31,7 +31,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import Col
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, Round
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -188,12 +190,44 @@ def _value_sums(year: int, month: int) -> dict:
 
 def _project_filter(projects) -> dict:
     """The filter restricting plans and values to `projects` (a Project queryset or ids); none at
-    all for an unfiltered queryset, so the city's figures do not join every project for nothing."""
+    all for an unfiltered queryset, so the city's figures do not join every project for nothing; the
+    same conditions on the joined project for a queryset of plain equalities (a county's or a
+    department's projects), so the project table is read once rather than again for an id list."""
     if isinstance(projects, QuerySet):
         if projects.model is Project and not projects.query.where and not projects.query.is_sliced:
             return {}
+        plain = _plain_equalities(projects)
+        if plain is not None:
+            return plain
         return {"project__in": projects.order_by().values("pk")}
     return {"project__in": list(projects)}
+
+
+def _plain_equalities(projects: QuerySet) -> dict | None:
+    """`{"project__county": 6, …}` when `projects` is Project filtered by `field=value` conditions on
+    its own columns only (no join, OR, negation, expression, slice or distinct); None otherwise."""
+    query = projects.query
+    if (
+        projects.model is not Project
+        or query.is_sliced
+        or query.distinct
+        or query.combinator
+        or sum(1 for alias in query.alias_map if query.alias_refcount[alias]) != 1  # a join
+        or query.where.connector != "AND"
+        or query.where.negated
+        or not query.where.children
+    ):
+        return None
+    conditions = {}
+    for lookup in query.where.children:
+        if not (isinstance(lookup, Exact) and isinstance(lookup.lhs, Col)):
+            return None
+        if lookup.lhs.target.model is not Project or hasattr(lookup.rhs, "resolve_expression"):
+            return None
+        if lookup.rhs is None or lookup.lhs.target.name in conditions:
+            return None
+        conditions[f"project__{lookup.lhs.target.name}"] = lookup.rhs
+    return conditions
 
 
 def _paths(by) -> tuple[str, ...]:

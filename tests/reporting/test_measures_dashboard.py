@@ -447,3 +447,37 @@ def test_money_view_is_figures_groups_structure_series_and_yoy_from_one_scan(
     assert view.yoy == measures.yoy_on_plan_sets_by(projects=everything, by=None, **period)[None]
     zezhou = measures.money_view(projects=everything.filter(county=world.zezhou), **period)
     assert zezhou.figures == measures.figures(projects=everything.filter(county=world.zezhou), **period)
+
+
+def test_a_county_filter_reads_the_same_figures_as_its_id_list(world, june):
+    """A queryset of plain equalities becomes conditions on the joined project (one read of the
+    project table); any other queryset an id list: the figures are the same either way."""
+    county = Project.objects.filter(county=world.zezhou)
+    listed = Project.objects.filter(pk__in=list(county.values_list("pk", flat=True)))
+    assert measures._project_filter(county) == {"project__county": world.zezhou.pk}
+    assert measures._project_filter(county.filter(is_industrial=True)) == {
+        "project__county": world.zezhou.pk,
+        "project__is_industrial": True,
+    }
+    for other in (
+        listed,
+        county.exclude(is_industrial=True),
+        Project.objects.filter(county__name="泽州县"),
+        Project.objects.filter(county=None),
+        county | Project.objects.filter(department=world.gxj),
+        county.distinct(),
+    ):
+        assert set(measures._project_filter(other)) == {"project__in"}
+    bands = [(1000, "大"), (0, "小")]
+    for month in (1, 6):
+        period = {"year": 2025, "month": month}
+        assert measures.money_view(projects=county, **period) == measures.money_view(
+            projects=listed, **period
+        )
+        assert measures.counts(projects=county, **period) == measures.counts(projects=listed, **period)
+        assert measures.pace_ranking(projects=county, bands=bands, **period) == measures.pace_ranking(
+            projects=listed, bands=bands, **period
+        )
+    assert (
+        measures.counts(projects=county, year=2025, month=6).planned == 5 + 2
+    )  # june's five, the world's two
