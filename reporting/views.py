@@ -68,11 +68,7 @@ from .services import (
 
 
 def _can_view_grid(user) -> bool:
-    return (
-        permissions.can_enter_reports(user)
-        or permissions.can_review_reports(user)
-        or permissions.can_see_office_overview(user)
-    )
+    return permissions.can_read_reports(user)
 
 
 def _page_url(name: str, unit_id: int, year: int, month: int) -> str:
@@ -115,7 +111,7 @@ def report_grid(request):
         raise PermissionDenied("您没有查看月度填报的权限。")
     unit, year, month = _unit_and_period(request)
     grid = grid_for(unit=unit, year=year, month=month)
-    can_write = permissions.can_enter_reports(user)
+    can_write = permissions.can_enter_reports(user) and permissions.may_enter_unit(user, unit)
     conflict_ids: list[int] = []
     if request.method == "POST":
         if not can_write:
@@ -176,7 +172,7 @@ def report_grid(request):
         **_period_context(request, unit, year, month),
         "grid": grid,
         "can_write": can_write and grid.any_editable,
-        "can_review": permissions.can_review_reports(user),
+        "can_review": permissions.can_review_reports(user) and permissions.may_review_unit(user, unit),
         "conflict_ids": conflict_ids,
         "status_labels": dict(ReportStatus.choices),
     }
@@ -234,7 +230,7 @@ def _report_in(reports, report_id) -> MonthlyReport:
 def report_office(request):
     user = request.user
     if not permissions.can_see_office_overview(user):
-        raise PermissionDenied("只有专班办公室和领导可以查看填报进度。")
+        raise PermissionDenied("只有专班办公室、领导和统计局可以查看填报进度。")
     year, month = parse_period(request.GET)
     overview = office_overview(user=user, year=year, month=month)
     return render(
@@ -362,6 +358,8 @@ def report_import(request):
     if not permissions.can_enter_reports(user):
         raise PermissionDenied("您没有导入月度进展的权限。")
     unit, year, month = _unit_and_period(request)
+    if not permissions.may_enter_unit(user, unit):
+        raise PermissionDenied(f"您只能查看{unit.name}的月度进展，不能为其导入。")
     form = GridUploadForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():

@@ -6,11 +6,12 @@ Every derived figure (1–N月累计, 完成率, 时间进度 …) comes from `r
 from __future__ import annotations
 
 import django_filters as df
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, QueryDict
 
-from accounts.choices import AREA_KINDS, OrgKind
-from accounts.models import Organisation
+from accounts.choices import AREA_KINDS, AuditAction, OrgKind
+from accounts.models import AuditLog, Organisation
 from accounts.scoping import project_scope_q
 from projects.choices import Stage
 from projects.history import owes_report_q
@@ -176,3 +177,44 @@ def owing_projects(*, unit=None, year: int, month: int):
     if unit is not None:
         qs = qs.filter(reporting_unit__path__startswith=unit.path)
     return qs.order_by("id")
+
+
+# --- four eyes -----------------------------------------------------------------------------------
+
+# The steps that put content into a report (a return or an approval does not).
+ENTRY_ACTIONS = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.SUBMIT, AuditAction.CORRECT)
+
+
+def report_editors(reports) -> dict[int, set[int]]:
+    """Per report, the users who entered or submitted its current content: every create, update,
+    submission or correction since its last approval (one query, through the projects' audit index).
+
+    `reports` need `pk` and `project_id`. Used for four eyes (`permissions.can_approve_report`).
+    """
+    reports = list(reports)
+    if not reports:
+        return {}
+    report_type = ContentType.objects.get_for_model(MonthlyReport)
+    ids = {str(r.pk): r.pk for r in reports}
+    roots = {f"projects.project:{r.project_id}" for r in reports}
+    result: dict[int, set[int]] = {r.pk: set() for r in reports}
+    entries = (
+        AuditLog.objects.filter(root_key__in=roots, content_type=report_type, object_id__in=list(ids))
+        .filter(action__in=(*ENTRY_ACTIONS, AuditAction.APPROVE))
+        .order_by("at", "id")
+        .values_list("object_id", "action", "actor_id")
+    )
+    for object_id, action, actor_id in entries:
+        pk = ids[object_id]
+        if action == AuditAction.APPROVE:
+            result[pk] = set()  # what was approved is no longer "their content" for the next round
+        elif actor_id is not None:
+            result[pk].add(actor_id)
+    # The last save and the submission are on the report itself too (a write without audit, e.g. a
+    # data migration, still counts).
+    for r in reports:
+        for field in ("updated_by_id", "submitted_by_id"):
+            uid = getattr(r, field, None)
+            if uid is not None and r.status != ReportStatus.APPROVED:
+                result[r.pk].add(uid)
+    return result

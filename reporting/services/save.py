@@ -32,6 +32,7 @@ from .rows import (
     check_period,
     completed_before,
     content_changed,
+    returned_unchanged,
     validate_row,
 )
 from .workflow import submit_reports
@@ -76,7 +77,18 @@ def reports_save(
         seen.add(row.project_id)
     ids = list(seen)
 
-    projects = {p.pk: p for p in Project.objects.filter(project_scope_q(actor), pk__in=ids)}
+    visible = list(
+        Project.objects.filter(project_scope_q(actor), pk__in=ids).select_related("reporting_unit")
+    )
+    projects = {}
+    for p in visible:
+        if permissions.may_enter_for(actor, p):
+            projects[p.pk] = p
+        else:
+            # Seen (e.g. as its 责任单位) but reported by another unit: read only.
+            row_errors.setdefault(p.pk, {}).setdefault("__all__", []).append(
+                permissions.unit_message(permissions.MSG_NOT_YOUR_UNIT, p)
+            )
     existing = {
         r.project_id: r
         # Only reports of projects in scope: a stale-version answer must not reveal other units' reports.
@@ -85,7 +97,7 @@ def reports_save(
         .filter(project_id__in=list(projects), year=year, month=month)
         .order_by("project_id")
     }
-    labels = {pk: p.name for pk, p in projects.items()}
+    labels = {p.pk: p.name for p in visible}
 
     # A stale version wins over every other message: the user must reload before anything else.
     stale = [
@@ -112,7 +124,8 @@ def reports_save(
     for row in rows:
         project = projects.get(row.project_id)
         if project is None:
-            row_errors.setdefault(row.project_id, {}).setdefault("__all__", []).append(MSG_OUT_OF_SCOPE)
+            if row.project_id not in row_errors:
+                row_errors.setdefault(row.project_id, {}).setdefault("__all__", []).append(MSG_OUT_OF_SCOPE)
             continue
         report = existing.get(row.project_id)
         if report is None and row.is_blank():
@@ -219,6 +232,11 @@ def reports_save(
     if entries:
         audit.record_many(actor=actor, entries=entries, batch=batch)
     if submit:
-        to_submit = [current[pid] for pid in submit_ids if current[pid].status in EDITABLE_REPORT_STATUSES]
+        # A returned row nobody touched since its return stays returned: the head's reason stands.
+        to_submit = [
+            current[pid]
+            for pid in submit_ids
+            if current[pid].status in EDITABLE_REPORT_STATUSES and not returned_unchanged(current[pid])
+        ]
         submit_reports(actor, to_submit, batch=batch)
     return [current[pid] for pid in sent if pid in current]

@@ -18,6 +18,7 @@ from projects.money import ZERO
 from .. import permissions
 from ..choices import EDITABLE_REPORT_STATUSES, REPORT_TRANSITIONS, ReportStatus
 from ..models import MonthlyReport, ReportRevision
+from ..selectors.reports import report_editors
 from .rows import (
     CONTENT_FIELDS,
     ReportConflict,
@@ -25,6 +26,7 @@ from .rows import (
     ReportRowErrors,
     completed_before,
     content_snapshot,
+    returned_unchanged,
     validate_row,
 )
 
@@ -60,10 +62,12 @@ def submit_reports(actor, reports: list[MonthlyReport], *, batch: str = "") -> i
 
 
 def _submit_queryset(actor, queryset) -> int:
-    """Submit the draft/returned reports of `queryset`; already submitted or approved ones are skipped."""
+    """Submit the draft/returned reports of `queryset`; already submitted or approved ones are skipped,
+    and so are returned ones not changed since their return (their reason still stands)."""
     locked = list(
         queryset.select_for_update(of=("self",)).filter(status__in=EDITABLE_REPORT_STATUSES).order_by("pk")
     )
+    locked = [r for r in locked if not returned_unchanged(r)]
     prefetch_related_objects(locked, "project")  # one query; the audit rows hang off the project
     return submit_reports(actor, locked)
 
@@ -72,11 +76,15 @@ def _submit_queryset(actor, queryset) -> int:
 def reports_submit(*, actor, year: int, month: int, unit=None, report_ids: list[int] | None = None) -> int:
     """Submit the actor's draft and returned reports of one month (of `unit`'s projects, or the given ids).
 
-    Returns how many were submitted; those already submitted or approved are left as they are.
+    Returns how many were submitted; those already submitted or approved are left as they are, and
+    so are returned ones nobody changed since the return (`rows.returned_unchanged`). Only reports
+    the actor may enter are touched (`permissions.entry_q`: its own reporting units).
     """
     if not permissions.can_enter_reports(actor):
         raise PermissionDenied("您没有提交月度进展的权限。")
-    qs = MonthlyReport.objects.filter(project_scope_q(actor, "project"), year=year, month=month)
+    qs = MonthlyReport.objects.filter(
+        project_scope_q(actor, "project"), permissions.entry_q(actor, "project"), year=year, month=month
+    )
     if unit is not None:
         qs = qs.filter(project__reporting_unit__path__startswith=unit.path)
     if report_ids is not None:
@@ -103,7 +111,9 @@ def _required_reason(reason: str, *, field: str, action: str) -> str:
     return reason
 
 
-def _lock_in_scope(actor, report: MonthlyReport) -> MonthlyReport:
+def _lock_in_scope(actor, report: MonthlyReport, *, review: bool = False) -> MonthlyReport:
+    """Lock the report; the actor must see it, and be of its reporting unit (`permissions`): as a
+    reporter to enter, as a reviewer to review."""
     locked = (
         MonthlyReport.objects.select_for_update(of=("self",))
         .filter(project_scope_q(actor, "project"), pk=report.pk)
@@ -111,7 +121,12 @@ def _lock_in_scope(actor, report: MonthlyReport) -> MonthlyReport:
     )
     if locked is None:
         raise PermissionDenied("该月度进展不在您的管辖范围内。")
-    return MonthlyReport.objects.select_related("project").get(pk=locked.pk)
+    locked = MonthlyReport.objects.select_related("project", "project__reporting_unit").get(pk=locked.pk)
+    allowed = permissions.may_review_for if review else permissions.may_enter_for
+    if not allowed(actor, locked.project):
+        template = permissions.MSG_NOT_YOUR_REVIEW if review else permissions.MSG_NOT_YOUR_UNIT
+        raise PermissionDenied(permissions.unit_message(template, locked.project))
+    return locked
 
 
 @transaction.atomic
@@ -149,6 +164,20 @@ def reports_approve(*, actor, report_ids: list[int]) -> int:
     )
     if len(locked) != len(ids):
         raise PermissionDenied("部分月度进展不存在或不在您的管辖范围内。")
+    prefetch_related_objects(locked, "project__reporting_unit")
+    foreign = [r for r in locked if not permissions.may_review_for(actor, r.project)]
+    if foreign:
+        raise PermissionDenied(permissions.unit_message(permissions.MSG_NOT_YOUR_REVIEW, foreign[0].project))
+    # Four eyes: nobody approves what they entered or submitted since the last approval.
+    editors = report_editors(locked)
+    own = [
+        r
+        for r in locked
+        if r.status == ReportStatus.SUBMITTED and permissions.is_own_work(actor, editors[r.pk])
+    ]
+    if own:
+        names = "、".join(r.project.name for r in own[:5]) + (f"等{len(own)}个项目" if len(own) > 5 else "")
+        raise PermissionDenied(f"{names}：{permissions.MSG_FOUR_EYES}")
     not_submitted = [r for r in locked if r.status in EDITABLE_REPORT_STATUSES]
     if not_submitted:
         raise TransitionError(
@@ -191,7 +220,6 @@ def reports_approve(*, actor, report_ids: list[int]) -> int:
         version=F("version") + 1,
         updated_at=now,
     )
-    prefetch_related_objects(todo, "project")
     audit.record_many(
         actor=actor,
         entries=[
@@ -222,7 +250,7 @@ def report_return(*, actor, report: MonthlyReport, reason: str) -> MonthlyReport
     if not permissions.can_review_reports(actor):
         raise PermissionDenied("您没有审核月度进展的权限。")
     reason = _required_reason(reason, field="reason", action="退回")
-    locked = _lock_in_scope(actor, report)
+    locked = _lock_in_scope(actor, report, review=True)
     if locked.status == ReportStatus.RETURNED and locked.return_reason == reason:
         return locked
     if locked.status == ReportStatus.APPROVED:
