@@ -41,16 +41,20 @@ from .forms import (
     grid_post_data,
     grid_rows_from_post,
 )
+from .measures import time_progress
 from .models import MonthlyReport, ReportPhoto
 from .photos import photo_add
 from .selectors.pages import (
     dossier_progress,
+    due_date,
     grid_for,
+    grid_leftovers,
     office_overview,
     parse_period,
     period_choices,
     report_history,
     reporting_units_for_user,
+    review_rows,
     submitted_reports,
     unit_for_user,
 )
@@ -161,7 +165,9 @@ def report_grid(request):
             messages.error(request, "；".join(exc.messages))
         else:
             if submit:
-                messages.success(request, f"已提交 {submitted} 个项目的月度进展，等待审核。")
+                messages.success(
+                    request, _submit_message(submitted, grid_leftovers(unit=unit, year=year, month=month))
+                )
             else:
                 # Without script every row is posted; count the rows whose version moved.
                 sent_versions = {row.project_id: row.version for row in rows}
@@ -175,8 +181,21 @@ def report_grid(request):
         "can_review": permissions.can_review_reports(user) and permissions.may_review_unit(user, unit),
         "conflict_ids": conflict_ids,
         "status_labels": dict(ReportStatus.choices),
+        "due": due_date(year, month),
     }
     return render(request, "reporting/report_grid.html", context)
+
+
+def _submit_message(submitted: int, leftovers: dict) -> str:
+    text = f"已提交 {submitted} 个项目的月度进展，等待审核。"
+    returned = leftovers["returned"]
+    if returned:
+        names = "、".join(f"“{name}”（退回原因：{reason}）" for name, reason in returned[:5])
+        more = f"等 {len(returned)} 个项目" if len(returned) > 5 else ""
+        text += f"以下已退回的项目自退回后未修改，未提交：{names}{more}，请按退回原因修改后再提交。"
+    if leftovers["missing"]:
+        text += f"还有 {leftovers['missing']} 个项目未填报。"
+    return text
 
 
 # --- review --------------------------------------------------------------------------------
@@ -193,24 +212,42 @@ def report_review(request):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "approve_all":
-                ids = [int(i) for i in request.POST.getlist("report_ids") if i.isdigit()]
-                n = reports_approve(actor=user, report_ids=ids) if ids else 0
-                messages.success(request, f"已审核通过 {n} 个项目的月度进展。")
+            if action in ("approve_all", "approve_selected"):
+                # 全部通过: the rows the head saw and may approve; 通过所选: the rows ticked.
+                field = "report_ids" if action == "approve_selected" else "all_ids"
+                ids = [int(i) for i in request.POST.getlist(field) if i.isdigit()]
+                if not ids:
+                    messages.error(request, "请先勾选要审核通过的项目。")
+                    return redirect(_page_url("reporting:report_review", unit.pk, year, month))
+                try:
+                    n = reports_approve(actor=user, report_ids=ids)
+                except PermissionDenied as exc:  # four eyes, or another unit's report: say which
+                    messages.error(request, f"{exc}未审核任何项目。")
+                else:
+                    messages.success(request, f"已审核通过 {n} 个项目的月度进展。")
                 return redirect(_page_url("reporting:report_review", unit.pk, year, month))
             if action == "return":
                 return_form = ReturnForm(request.POST)
                 if return_form.is_valid():
                     report = _report_in(reports, return_form.cleaned_data["report_id"])
-                    report_return(actor=user, report=report, reason=return_form.cleaned_data["reason"])
-                    messages.success(request, f"已退回“{report.project.name}”，原因：{report.return_reason}")
+                    returned = report_return(
+                        actor=user, report=report, reason=return_form.cleaned_data["reason"]
+                    )
+                    messages.success(
+                        request, f"已退回“{report.project.name}”，原因：{returned.return_reason}"
+                    )
                     return redirect(_page_url("reporting:report_review", unit.pk, year, month))
                 messages.error(request, "退回须填写原因。")
         except (ValidationError, ConflictError) as exc:
             messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
+    rows = review_rows(user=user, unit=unit, year=year, month=month)
     context = {
         **_period_context(request, unit, year, month),
-        "reports": reports,
+        "rows": rows,
+        "reports": [row.report for row in rows],
+        "approvable": [row.report for row in rows if row.may_approve],
+        "own_count": sum(1 for row in rows if not row.may_approve),
+        "time_progress": time_progress(month),
         "return_form": return_form,
         "failed_id": return_form.data.get("report_id") if return_form is not None else None,
     }
@@ -420,7 +457,12 @@ def report_import_commit(request, batch_id):
         messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
         return redirect("reporting:report_import_preview", batch_id=batch.pk)
     summary = batch.summary
-    messages.success(request, f"已导入 {n} 个项目的月度进展。" if n else "无变化：文件内容与系统中一致。")
+    messages.success(
+        request,
+        f"已导入 {n} 个项目的月度进展，均保存为草稿：请核对后点击“全部提交”送审。"
+        if n
+        else "无变化：文件内容与系统中一致。",
+    )
     return redirect(
         _page_url("reporting:report_grid", batch.organisation_id, summary["year"], summary["month"])
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,11 +24,11 @@ from projects.money import ZERO, as_money
 from projects.parsing import CellError, parse_money
 from projects.selectors.projects import MONEY
 
-from .. import measures
+from .. import measures, permissions
 from ..choices import EDITABLE_REPORT_STATUSES, ReportStatus
 from ..measures import Basis, Figures
 from ..models import MonthlyReport, ReportPhoto
-from .reports import owing_projects, reporting_projects
+from .reports import ReportTrail, owing_projects, report_trails, reporting_projects
 
 # What the grid shows of a report; the timestamps and users are left in the database.
 GRID_REPORT_FIELDS = (
@@ -44,6 +44,7 @@ GRID_REPORT_FIELDS = (
     "version",
     "revision",
     "return_reason",
+    "returned_version",
 )
 
 
@@ -127,6 +128,10 @@ class GridRow:
     @property
     def editable(self) -> bool:
         return self.report is None or self.report.status in EDITABLE_REPORT_STATUSES
+
+    @property
+    def returned_unchanged(self) -> bool:
+        return self.report is not None and self.report.returned_unchanged
 
     @property
     def version(self):
@@ -281,6 +286,28 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
     )
 
 
+def grid_leftovers(*, unit: Organisation, year: int, month: int) -> dict:
+    """What 全部提交 left behind in `unit`'s month: the returned reports nobody changed since their
+    return (name and reason), and how many owed projects have no report yet (two queries)."""
+    projects = reporting_projects(unit=unit, year=year, month=month).order_by().values("pk")
+    returned = [
+        r
+        for r in MonthlyReport.objects.filter(
+            project__in=projects, year=year, month=month, status=ReportStatus.RETURNED
+        )
+        .select_related("project")
+        .only("status", "version", "returned_version", "return_reason", "project__name")
+        .order_by("project_id")
+        if r.returned_unchanged
+    ]
+    missing = (
+        owing_projects(unit=unit, year=year, month=month)
+        .filter(~Exists(MonthlyReport.objects.filter(project=OuterRef("pk"), year=year, month=month)))
+        .count()
+    )
+    return {"returned": [(r.project.name, r.return_reason) for r in returned], "missing": missing}
+
+
 def report_history(report: MonthlyReport, limit: int = 100):
     """Every recorded step of one report and its photos, newest first (one query)."""
     report_type = ContentType.objects.get_for_model(MonthlyReport)
@@ -299,11 +326,84 @@ def report_history(report: MonthlyReport, limit: int = 100):
 # --- review --------------------------------------------------------------------------------
 
 
+@dataclass
+class ReviewRow:
+    """One submitted report on the review page, with what the head needs beside it."""
+
+    report: MonthlyReport
+    last_month: Decimal | None
+    ytd: Decimal  # 1–N月累计 including this report's submitted value (working basis)
+    annual_plan: Decimal | None
+    completion_rate: Decimal | None
+    gap: Decimal | None  # to 时间进度, percentage points
+    trail: ReportTrail
+    may_approve: bool
+
+    @property
+    def changes_since_return(self) -> list[tuple[str, object, object]]:
+        labels = dict(REVIEW_FIELD_LABELS)
+        return [
+            (labels.get(name, name), old, new)
+            for name, (old, new) in sorted(self.trail.changed_since_return.items())
+        ]
+
+
+REVIEW_FIELD_LABELS = (
+    ("invested", "本月完成投资"),
+    ("image_progress", "形象进度"),
+    ("percent_complete", "完成比例"),
+    ("problems", "存在问题"),
+    ("explanation", "超出说明"),
+)
+
+
+def review_rows(*, user, unit: Organisation, year: int, month: int) -> list[ReviewRow]:
+    """The submitted reports of `unit`'s month, each with last month, 1–N月累计 (as submitted),
+    the annual plan, 完成率 and the gap to 时间进度 (all from `reporting.measures`), whether it was
+    returned before and what changed since, and whether `user` may approve it (four eyes).
+    Six queries for any number of rows."""
+    reports = submitted_reports(unit=unit, year=year, month=month)
+    ids = [r.project_id for r in reports]
+    if not ids:
+        return []
+    py, pm = periods.previous_month(year, month)
+    last = dict(
+        MonthlyReport.objects.filter(project_id__in=ids, year=py, month=pm).values_list(
+            "project_id", "invested"
+        )
+    )
+    plans = dict(
+        AnnualPlan.objects.filter(project_id__in=ids, year=year).values_list(
+            "project_id", "planned_investment"
+        )
+    )
+    ytd = measures.ytd_completed(ids, year, month, basis=Basis.WORKING)
+    trails = report_trails(reports)
+    rows = []
+    for r in reports:
+        plan = None if plans.get(r.project_id) is None else as_money(plans[r.project_id])
+        value = ytd.get(r.project_id) or ZERO
+        trail = trails[r.pk]
+        rows.append(
+            ReviewRow(
+                report=r,
+                last_month=last.get(r.project_id),
+                ytd=value,
+                annual_plan=plan,
+                completion_rate=measures.rate(value, plan),
+                gap=measures.gap_to_time_progress(value, plan, month),
+                trail=trail,
+                may_approve=permissions.can_approve_report(user, r, trail.editors),
+            )
+        )
+    return rows
+
+
 def submitted_reports(*, unit: Organisation, year: int, month: int) -> list[MonthlyReport]:
     ids = reporting_projects(unit=unit, year=year, month=month).order_by().values("pk")
     return list(
         MonthlyReport.objects.filter(project__in=ids, year=year, month=month, status=ReportStatus.SUBMITTED)
-        .select_related("project", "submitted_by")
+        .select_related("project", "project__reporting_unit", "submitted_by")
         .order_by("project_id")
     )
 

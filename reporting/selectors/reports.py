@@ -5,6 +5,8 @@ Every derived figure (1–N月累计, 完成率, 时间进度 …) comes from `r
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import django_filters as df
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
@@ -179,42 +181,77 @@ def owing_projects(*, unit=None, year: int, month: int):
     return qs.order_by("id")
 
 
-# --- four eyes -----------------------------------------------------------------------------------
+# --- the report's trail since its last approval: four eyes, returns ----------------------------
 
 # The steps that put content into a report (a return or an approval does not).
 ENTRY_ACTIONS = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.SUBMIT, AuditAction.CORRECT)
+CONTENT_CHANGES = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.CORRECT)
+TRAIL_ACTIONS = (*ENTRY_ACTIONS, AuditAction.APPROVE, AuditAction.RETURN)
 
 
-def report_editors(reports) -> dict[int, set[int]]:
-    """Per report, the users who entered or submitted its current content: every create, update,
-    submission or correction since its last approval (one query, through the projects' audit index).
+@dataclass
+class ReportTrail:
+    """What happened to a report since its last approval (from the audit log)."""
 
-    `reports` need `pk` and `project_id`. Used for four eyes (`permissions.can_approve_report`).
-    """
+    editors: set[int] = field(default_factory=set)  # who entered or submitted its current content
+    returns: list[str] = field(default_factory=list)  # the reasons it was returned for, oldest first
+    # field → [value when last returned, value now] for what changed since the last return
+    changed_since_return: dict[str, list] = field(default_factory=dict)
+
+    @property
+    def returned_before(self) -> bool:
+        return bool(self.returns)
+
+
+def report_trails(reports) -> dict[int, ReportTrail]:
+    """Per report, its `ReportTrail` since the last approval: one query through the projects'
+    audit index whatever the number of reports. `reports` need `pk`, `project_id`, `status`."""
     reports = list(reports)
     if not reports:
         return {}
     report_type = ContentType.objects.get_for_model(MonthlyReport)
     ids = {str(r.pk): r.pk for r in reports}
     roots = {f"projects.project:{r.project_id}" for r in reports}
-    result: dict[int, set[int]] = {r.pk: set() for r in reports}
+    trails = {r.pk: ReportTrail() for r in reports}
     entries = (
         AuditLog.objects.filter(root_key__in=roots, content_type=report_type, object_id__in=list(ids))
-        .filter(action__in=(*ENTRY_ACTIONS, AuditAction.APPROVE))
+        .filter(action__in=TRAIL_ACTIONS)
         .order_by("at", "id")
-        .values_list("object_id", "action", "actor_id")
+        .values_list("object_id", "action", "actor_id", "changes", "message")
     )
-    for object_id, action, actor_id in entries:
+    for object_id, action, actor_id, changes, message in entries:
         pk = ids[object_id]
+        trail = trails[pk]
         if action == AuditAction.APPROVE:
-            result[pk] = set()  # what was approved is no longer "their content" for the next round
-        elif actor_id is not None:
-            result[pk].add(actor_id)
-    # The last save and the submission are on the report itself too (a write without audit, e.g. a
-    # data migration, still counts).
+            trails[pk] = ReportTrail()  # what was approved is settled; the next round starts afresh
+            continue
+        if action == AuditAction.RETURN:
+            trail.returns.append(message)
+            trail.changed_since_return = {}
+            continue
+        if actor_id is not None:
+            trail.editors.add(actor_id)
+        if action in CONTENT_CHANGES and trail.returns:
+            for name, pair in (changes or {}).items():
+                if name in ("status", "version", "revision", "return_reason", "correction_reason"):
+                    continue
+                if name in trail.changed_since_return:
+                    trail.changed_since_return[name][1] = pair[1]
+                else:
+                    trail.changed_since_return[name] = [pair[0], pair[1]]
     for r in reports:
-        for field in ("updated_by_id", "submitted_by_id"):
-            uid = getattr(r, field, None)
-            if uid is not None and r.status != ReportStatus.APPROVED:
-                result[r.pk].add(uid)
-    return result
+        trail = trails[r.pk]
+        trail.changed_since_return = {k: v for k, v in trail.changed_since_return.items() if v[0] != v[1]}
+        # The last save and the submission are on the report itself too (a write without an audit
+        # row, e.g. a data migration, still counts).
+        if r.status != ReportStatus.APPROVED:
+            for attr in ("updated_by_id", "submitted_by_id"):
+                uid = getattr(r, attr, None)
+                if uid is not None:
+                    trail.editors.add(uid)
+    return trails
+
+
+def report_editors(reports) -> dict[int, set[int]]:
+    """Per report, the users who entered or submitted its current content (four eyes)."""
+    return {pk: trail.editors for pk, trail in report_trails(reports).items()}

@@ -18,7 +18,6 @@ from projects.money import ZERO, as_money
 from projects.parsing import CellError, parse_money, parse_percent
 from projects.periods import month_end
 
-from ..choices import ReportStatus
 from ..models import MonthlyReport
 
 # The values a user enters; a save compares these to decide whether a row changed.
@@ -216,13 +215,7 @@ def completed_before(project_ids, year: int, month: int) -> dict[int, Decimal]:
 
 
 def returned_unchanged(report: MonthlyReport) -> bool:
-    """A returned report nobody changed since it was returned (a return stamps `reviewed_at` and
-    `updated_at` alike; every save moves `updated_at`). 全部提交 leaves these where they are."""
-    return (
-        report.status == ReportStatus.RETURNED
-        and report.reviewed_at is not None
-        and report.updated_at <= report.reviewed_at
-    )
+    return report.returned_unchanged
 
 
 def content_changed(report: MonthlyReport, clean: dict) -> bool:

@@ -264,9 +264,18 @@ def report_return(*, actor, report: MonthlyReport, reason: str) -> MonthlyReport
     locked.reviewed_at = now
     locked.reviewed_by = actor
     locked.version += 1
+    locked.returned_version = locked.version
     locked.updated_at = now
     locked.save(
-        update_fields=["status", "return_reason", "reviewed_at", "reviewed_by", "version", "updated_at"]
+        update_fields=[
+            "status",
+            "return_reason",
+            "reviewed_at",
+            "reviewed_by",
+            "version",
+            "returned_version",
+            "updated_at",
+        ]
     )
     audit.record(
         actor=actor,

@@ -1,22 +1,66 @@
-// 月度填报 grid: live totals, inline checks in Chinese, keyboard movement (Tab across, Enter down).
+// 月度填报 grid: live totals, inline checks in Chinese, keyboard movement (Tab across, Enter down),
+// paste of a block of cells from Excel/WPS, filter and sort, and a question before unsaved input is lost.
 // The server checks everything again; this only spares the user a round trip.
 (function () {
   "use strict";
 
+  // Unsaved input: leaving the page, switching month or unit, or following a link asks first.
+  var LEAVE = "本页有未保存的修改，离开后这些修改将丢失。确定离开吗？";
+  var unsaved = false;
+  var leaving = false;  // the user already agreed (or is saving): no second prompt
+  function mayLeave() {
+    if (!unsaved || leaving) return true;
+    if (window.confirm(LEAVE)) {
+      leaving = true;
+      return true;
+    }
+    return false;
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved && !leaving) {
+      event.preventDefault();
+      event.returnValue = LEAVE;
+      return LEAVE;
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (!link || link.target === "_blank" || link.getAttribute("href").charAt(0) === "#") return;
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (!mayLeave()) event.preventDefault();
+  });
+
   // Month picker: one <select> of "year-month" feeding the hidden year/month fields.
+  function remember(select) { select.dataset.was = select.value; }
+  function switchTo(select, apply) {
+    if (!mayLeave()) {
+      select.value = select.dataset.was;
+      return;
+    }
+    apply();
+    select.form.submit();
+  }
   var periodSelect = document.querySelector("[data-period-select]");
   if (periodSelect) {
+    remember(periodSelect);
     periodSelect.addEventListener("change", function () {
-      var parts = periodSelect.value.split("-");
-      var form = periodSelect.form;
-      form.elements.year.value = parts[0];
-      form.elements.month.value = parts[1];
-      form.submit();
+      switchTo(periodSelect, function () {
+        var parts = periodSelect.value.split("-");
+        periodSelect.form.elements.year.value = parts[0];
+        periodSelect.form.elements.month.value = parts[1];
+      });
     });
   }
   var unitSelect = document.getElementById("pick-unit");
   if (unitSelect) {
-    unitSelect.addEventListener("change", function () { unitSelect.form.submit(); });
+    remember(unitSelect);
+    unitSelect.addEventListener("change", function () { switchTo(unitSelect, function () {}); });
+  }
+  var periodForm = document.getElementById("period-form");
+  if (periodForm) {
+    periodForm.addEventListener("submit", function (event) {
+      if (!mayLeave()) event.preventDefault();
+    });
   }
 
   var form = document.getElementById("report-grid-form");
@@ -149,23 +193,32 @@
     document.getElementById("total-rate").textContent = rate(ytd, plan);
   }
 
+  var unsavedNote = document.getElementById("unsaved-note");
+  function markChanged(row, el) {
+    row.dataset.changed = "1";
+    unsaved = true;
+    if (unsavedNote) unsavedNote.classList.remove("d-none");
+    if (el && el.dataset.col && !el.dataset.edited) {
+      // The server's message for this cell no longer applies to what is being typed.
+      el.dataset.edited = "1";
+      el.parentNode.querySelectorAll(".invalid-feedback:not(.js-check)").forEach(function (box) {
+        box.remove();
+      });
+      el.classList.remove("is-invalid");
+    }
+  }
+
   table.addEventListener("input", function (event) {
     var row = event.target.closest("tr");
     if (!row || !row.dataset.pid) return;
-    row.dataset.changed = "1";
-    if (event.target.dataset.col && !event.target.dataset.edited) {
-      // The server's message for this cell no longer applies to what is being typed.
-      event.target.dataset.edited = "1";
-      event.target.parentNode.querySelectorAll(".invalid-feedback:not(.js-check)").forEach(function (box) {
-        box.remove();
-      });
-      event.target.classList.remove("is-invalid");
-    }
+    markChanged(row, event.target);
     checkRow(row);
     totals();
   });
 
-  // Enter moves to the same column in the next editable row (Shift+Enter: the row above);
+  function shown(row) { return !row.classList.contains("filtered-out"); }
+
+  // Enter moves to the same column in the next editable row shown (Shift+Enter: the row above);
   // it never submits the form by accident.
   table.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || !event.target.dataset.col) return;
@@ -174,6 +227,7 @@
     var row = event.target.closest("tr");
     var step = event.shiftKey ? "previousElementSibling" : "nextElementSibling";
     for (var next = row[step]; next; next = next[step]) {
+      if (!shown(next)) continue;
       var target = next.querySelector('[data-col="' + col + '"]:not(.d-none)') || input(next, col);
       if (target) {
         target.classList.remove("d-none");
@@ -184,7 +238,143 @@
     }
   });
 
+  // Paste from Excel/WPS: a block of cells (tabs between columns, new lines between rows) fills
+  // the cells to the right and below, as in a spreadsheet. Amounts keep their thousands separators
+  // and full-width digits: the server reads them as the ledger import does.
+  var PASTE_COLS = ["invested", "image_progress", "percent_complete", "problems", "explanation"];
+  function parseBlock(text) {
+    // Excel quotes a cell that holds a tab, a new line or a quote ("a""b"); read those back.
+    var out = [[]], cell = "", quoted = false, i = 0;
+    text = text.replace(/\r\n?/g, "\n");
+    while (i < text.length) {
+      var ch = text.charAt(i);
+      if (quoted) {
+        if (ch === '"' && text.charAt(i + 1) === '"') { cell += '"'; i += 2; continue; }
+        if (ch === '"') { quoted = false; i++; continue; }
+        cell += ch; i++; continue;
+      }
+      if (ch === '"' && cell === "") { quoted = true; i++; continue; }
+      if (ch === "\t") { out[out.length - 1].push(cell); cell = ""; i++; continue; }
+      if (ch === "\n") { out[out.length - 1].push(cell); cell = ""; out.push([]); i++; continue; }
+      cell += ch; i++;
+    }
+    out[out.length - 1].push(cell);
+    // Excel ends a copied block with a new line: no empty last row.
+    if (out.length > 1 && out[out.length - 1].length === 1 && out[out.length - 1][0] === "") out.pop();
+    return out;
+  }
+  table.addEventListener("paste", function (event) {
+    var start = event.target;
+    var startCol = PASTE_COLS.indexOf(start.dataset.col);
+    if (startCol < 0 || !event.clipboardData) return;
+    var text = event.clipboardData.getData("text/plain");
+    if (!/[\t\n\r]/.test(text.replace(/[\r\n]+$/, ""))) return;  // one cell: the browser pastes it
+    event.preventDefault();
+    var block = parseBlock(text);
+    var row = start.closest("tr");
+    var filled = 0, locked = 0, beyond = 0;
+    var touched = [];
+    block.forEach(function (cells, r) {
+      while (row && !shown(row)) row = row.nextElementSibling;
+      if (!row) { beyond++; return; }
+      var any = false;
+      cells.forEach(function (value, c) {
+        var col = PASTE_COLS[startCol + c];
+        if (!col) return;
+        var el = input(row, col);
+        if (!el) { locked++; return; }
+        el.value = value.trim();
+        if (col === "explanation" && el.value) el.classList.remove("d-none");
+        markChanged(row, el);
+        filled++;
+        any = true;
+      });
+      if (any) touched.push(row);
+      row = row.nextElementSibling;
+    });
+    touched.forEach(checkRow);
+    totals();
+    var note = "已粘贴 " + filled + " 个单元格";
+    if (locked) note += "；" + locked + " 个单元格属于已提交或已审核的项目，未填入";
+    if (beyond) note += "；超出表格的 " + beyond + " 行未填入";
+    announce(note + "。");
+  });
+
+  // Filter by status and sort; the counts on the buttons stay in view above the table.
+  var shownNote = document.getElementById("grid-shown");
+  function announce(text) { if (shownNote) shownNote.textContent = text; }
+  var filterBar = document.getElementById("grid-filter");
+  var filter = "all";
+  function applyFilter() {
+    var n = 0;
+    rows.forEach(function (row) {
+      var hide = filter !== "all" && row.dataset.status !== filter;
+      row.classList.toggle("filtered-out", hide);
+      if (!hide) n++;
+    });
+    announce(filter === "all" ? "" : "显示 " + n + " / " + rows.length + " 项");
+  }
+  if (filterBar) {
+    filterBar.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-filter]");
+      if (!button) return;
+      filter = button.dataset.filter;
+      filterBar.querySelectorAll("[data-filter]").forEach(function (b) {
+        b.classList.toggle("active", b === button);
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+      applyFilter();
+    });
+  }
+  var sortSelect = document.getElementById("grid-sort");
+  var original = rows.slice();
+  function amountOf(row) {
+    var el = input(row, "invested");
+    var c = el ? cents(el.value) : cents(row.children[2].textContent);
+    return c && !Number.isNaN(c) ? c : 0;
+  }
+  function rateOf(row) {
+    // 完成率 as shown (live); rows without an annual plan sort last.
+    var v = parseFloat(row.querySelector(".rate").textContent);
+    return Number.isNaN(v) ? Infinity : v;
+  }
+  if (sortSelect) {
+    sortSelect.addEventListener("change", function () {
+      var how = sortSelect.value;
+      var ordered = original.slice();
+      if (how === "name") {
+        ordered.sort(function (a, b) {
+          return a.querySelector(".col-name a").textContent.localeCompare(b.querySelector(".col-name a").textContent, "zh-CN");
+        });
+      } else if (how === "amount") {
+        ordered.sort(function (a, b) { return amountOf(b) - amountOf(a); });
+      } else if (how === "lag") {
+        ordered.sort(function (a, b) { return rateOf(a) - rateOf(b); });
+      }
+      var body = table.tBodies[0];
+      ordered.forEach(function (row) { body.appendChild(row); });
+      rows = ordered;
+    });
+  }
+
+  // 全部提交 says how many rows are still 未填报 and which returned rows it leaves (unchanged since
+  // they were returned: the server does not resubmit them either).
+  var submitButton = document.getElementById("btn-submit");
+  function submitQuestion() {
+    var empty = 0, stale = 0;
+    rows.forEach(function (row) {
+      var el = input(row, "invested");
+      if (row.dataset.status === "none" && !(el && el.value.trim())) empty++;
+      if (row.dataset.returnedUnchanged && !row.dataset.changed) stale++;
+    });
+    var text = "提交后将进入审核，审核通过前不能修改。";
+    if (empty) text += "\n还有 " + empty + " 个项目未填报。";
+    if (stale) text += "\n" + stale + " 个已退回的项目自退回后未修改，将不会提交，请按退回原因修改。";
+    return text + "\n确认提交本月全部进展？";
+  }
+
   form.addEventListener("submit", function (event) {
+    if (submitButton && event.submitter === submitButton) submitButton.dataset.confirm = submitQuestion();
     var problems = 0;
     rows.forEach(function (row) {
       if (row.dataset.changed || row.dataset.dirty) problems += checkRow(row);
@@ -213,7 +403,13 @@
       });
     });
     event.formData.set("rows_json", JSON.stringify(packed));
+    leaving = true;  // the input is on its way: no "unsaved" prompt for this navigation
   });
 
-  rows.forEach(function (row) { if (row.dataset.dirty) checkRow(row); });
+  rows.forEach(function (row) {
+    if (row.dataset.dirty) {
+      checkRow(row);
+      unsaved = true;  // input sent back with errors is not saved yet
+    }
+  });
 })();

@@ -7,8 +7,6 @@ each step go to /tmp/report_*.png.
 
 from __future__ import annotations
 
-import os
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -18,32 +16,6 @@ from reporting.models import MonthlyReport
 from tests.factories import PASSWORD, AnnualPlanFactory, ProjectFactory
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless=new", "--disable-background-networking", "--disable-component-update"]
-
-
-@pytest.fixture
-def browser():
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("needs the playwright Python package (pip install playwright)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def cookies_without_expiry(settings):
-    # The server's clock is frozen in July 2025 (conftest); the browser's is not. Session-only
-    # cookies keep a cookie dated "2025" from looking expired to Chromium.
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
 
 
 def login(browser, live_server, username):
