@@ -42,6 +42,11 @@ def _citywide(user) -> bool:
     return user.has_role(*CITYWIDE_ACTORS)
 
 
+def acts_citywide(user) -> bool:
+    """The office (and admin): enters, reviews and chases every unit."""
+    return _authenticated(user) and _citywide(user)
+
+
 def _unit_q(user, role: str, prefix: str) -> Q:
     """Reports (or projects, prefix "") whose reporting unit lies in the user's subtree, for `role`."""
     if not _authenticated(user):

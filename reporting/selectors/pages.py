@@ -481,6 +481,25 @@ def _state(p: UnitProgress, overdue: bool) -> tuple:
 def office_overview(*, user, year: int, month: int, today: dt.date | None = None) -> OfficeOverview:
     """Each reporting unit's state for (year, month) against the due day, and its approved figures
     (and the whole scope's); six queries."""
+    overview = unit_states(user=user, year=year, month=month, today=today)
+    # Each unit's figures on the approved basis, for the projects whose reporting unit lies in its
+    # subtree (what its grid's approved line shows), and the whole scope's.
+    by_unit = measures.figures_by_subtree(
+        units=[p.unit for p in overview.units],
+        projects=Project.objects.filter(project_scope_q(user)),
+        year=year,
+        month=month,
+        basis=Basis.APPROVED,
+    )
+    for p in overview.units:
+        p.figures = by_unit[p.unit.pk]
+    overview.figures = by_unit[None]
+    return overview
+
+
+def unit_states(*, user, year: int, month: int, today: dt.date | None = None) -> OfficeOverview:
+    """Each reporting unit's state for (year, month) against the due day, without figures (three
+    queries): the start page's list of units to chase."""
     today = today or timezone.localdate()
     due = due_date(year, month)
     overdue = today > due
@@ -516,19 +535,89 @@ def office_overview(*, user, year: int, month: int, today: dt.date | None = None
         p.state = _state(p, overdue)
         p.submitted_late = bool(p.last_submitted_at and timezone.localtime(p.last_submitted_at).date() > due)
     ordered = sorted(progress.values(), key=lambda p: (p.unit.sort_order, p.unit.pk))
-    # Each unit's figures on the approved basis, for the projects whose reporting unit lies in its
-    # subtree (what its grid's approved line shows), and the whole scope's.
-    by_unit = measures.figures_by_subtree(
-        units=[p.unit for p in ordered],
-        projects=Project.objects.filter(project_scope_q(user)),
-        year=year,
-        month=month,
-        basis=Basis.APPROVED,
+    return OfficeOverview(year=year, month=month, due=due, overdue=overdue, units=ordered)
+
+
+# --- the start page: what each role has to do this month ------------------------------------------
+
+
+@dataclass
+class EntryTodo:
+    """A reporting unit's month as its clerk sees it on the start page."""
+
+    unit: Organisation
+    owed: int
+    none: int  # owed and no report yet (未填报)
+    draft: int
+    returned: list[tuple[str, str]]  # (project name, reason), every returned row
+
+    @property
+    def done(self) -> bool:
+        return not (self.none or self.draft or self.returned)
+
+
+def start_page_tasks(*, user, today: dt.date | None = None) -> dict:
+    """What the start page tells each role to do for the month being reported (the previous one):
+    the clerk's rows 未填报 / 草稿 / 已退回 with the due date and days left, the head's rows waiting
+    for review, the office's units to chase. A fixed number of queries for any number of rows."""
+    today = today or timezone.localdate()
+    year, month = periods.default_period(today)
+    due = due_date(year, month)
+    days_left = (due - today).days
+    tasks: dict = {
+        "year": year,
+        "month": month,
+        "due": due,
+        "days_left": days_left,
+        "days_overdue": max(0, -days_left),
+    }
+    org = user.organisation if user.organisation_id else None
+    if permissions.can_enter_reports(user) and org is not None and not user.sees_all_projects:
+        if permissions.may_enter_unit(user, org):
+            tasks["entry"] = entry_todo(unit=org, year=year, month=month)
+    if permissions.can_review_reports(user):
+        waiting = (
+            MonthlyReport.objects.filter(
+                project_scope_q(user, "project"),
+                permissions.review_q(user, "project"),
+                status=ReportStatus.SUBMITTED,
+            )
+            .order_by()
+            .values("year", "month")
+            .annotate(n=Count("pk"))
+        )
+        by_month = sorted(((w["year"], w["month"], w["n"]) for w in waiting), reverse=True)
+        tasks["review"] = {"total": sum(n for _, _, n in by_month), "by_month": by_month}
+    if permissions.acts_citywide(user):
+        states = unit_states(user=user, year=year, month=month, today=today)
+        tasks["office"] = {
+            "overdue": states.overdue,
+            "to_chase": states.to_chase,
+            "units": len(states.units),
+        }
+    return tasks
+
+
+def entry_todo(*, unit: Organisation, year: int, month: int) -> EntryTodo:
+    """The unit's owed rows without a report, its drafts and its returned rows (three queries)."""
+    owed = owing_projects(unit=unit, year=year, month=month)
+    has_report = MonthlyReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    counts = owed.order_by().aggregate(owed=Count("pk"), none=Count("pk", filter=~Q(Exists(has_report))))
+    shown = reporting_projects(unit=unit, year=year, month=month).order_by().values("pk")
+    reports = list(
+        MonthlyReport.objects.filter(
+            project__in=shown, year=year, month=month, status__in=EDITABLE_REPORT_STATUSES
+        )
+        .select_related("project")
+        .only("status", "return_reason", "project__name")
+        .order_by("project_id")
     )
-    for p in ordered:
-        p.figures = by_unit[p.unit.pk]
-    return OfficeOverview(
-        year=year, month=month, due=due, overdue=overdue, units=ordered, figures=by_unit[None]
+    return EntryTodo(
+        unit=unit,
+        owed=counts["owed"],
+        none=counts["none"],
+        draft=sum(1 for r in reports if r.status == ReportStatus.DRAFT),
+        returned=[(r.project.name, r.return_reason) for r in reports if r.status == ReportStatus.RETURNED],
     )
 
 

@@ -326,6 +326,12 @@
       applyFilter();
     });
   }
+  // ?status=returned (the start page's link): open the grid on those rows.
+  var wanted = new URLSearchParams(window.location.search).get("status");
+  if (filterBar && wanted) {
+    var preset = filterBar.querySelector('[data-filter="' + wanted + '"]');
+    if (preset) preset.click();
+  }
   var sortSelect = document.getElementById("grid-sort");
   var original = rows.slice();
   function amountOf(row) {
