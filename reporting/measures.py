@@ -363,6 +363,23 @@ def _per_project(project_ids, condition: Q, basis: str, as_of) -> dict[int, Deci
     return {pid: sums.get(pid, ZERO) for pid in ids}
 
 
+def completed_before_month(
+    project_ids, year: int, month: int, *, basis: str = Basis.APPROVED, as_of=None
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per project, `(1–(N−1)月累计, 开工累计 before month N)`: what a grid adds this month's value
+    to. One query for both (the grid's running totals); every project asked for is present."""
+    ids = list(project_ids)
+    rows = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(Q(year__lt=year) | Q(year=year, month__lt=month), project_id__in=ids)
+        .order_by()
+        .values("project_id")
+        .annotate(ytd=_money_sum("invested", Q(year=year)), since=_money_sum("invested"))
+    )
+    sums = {r["project_id"]: (as_money(r["ytd"]), as_money(r["since"])) for r in rows}
+    return {pid: sums.get(pid, (ZERO, ZERO)) for pid in ids}
+
+
 def ytd_completed(
     project_ids, year: int, month: int, *, basis: str = Basis.APPROVED, as_of=None
 ) -> dict[int, Decimal]:

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.models import AuditLog, Organisation
-from accounts.scoping import organisation_scope_q, project_scope_q
+from accounts.scoping import organisation_scope_q, project_scope_q, subtree_ids
 from projects import periods
 from projects.choices import Stage
 from projects.models import AnnualPlan, Project
@@ -28,25 +29,7 @@ from .. import measures, permissions
 from ..choices import EDITABLE_REPORT_STATUSES, ReportStatus
 from ..measures import Basis, Figures
 from ..models import MonthlyReport, ReportPhoto
-from .reports import ReportTrail, owing_projects, report_trails, reporting_projects
-
-# What the grid shows of a report; the timestamps and users are left in the database.
-GRID_REPORT_FIELDS = (
-    "project_id",
-    "year",
-    "month",
-    "invested",
-    "image_progress",
-    "percent_complete",
-    "problems",
-    "explanation",
-    "status",
-    "version",
-    "revision",
-    "return_reason",
-    "returned_version",
-)
-
+from .reports import ReportTrail, in_grid_q, owing_projects, report_trails, reporting_projects
 
 # --- periods (re-exported for the views: the arithmetic lives in projects.periods) -------------
 
@@ -103,7 +86,7 @@ class GridRow:
     ytd_before: Decimal
     since_start_before: Decimal
     actual_start: dt.date | None
-    report: MonthlyReport | None = None
+    report: GridReport | None = None
     # the user's input when a POST is re-rendered with errors
     posted: dict | None = None
     errors: dict = field(default_factory=dict)
@@ -156,8 +139,10 @@ class GridRow:
 
     @property
     def needs_explanation(self) -> bool:
+        if self.posted is None:  # the saved amount: a Decimal already, nothing to parse
+            return self.report is not None and self.report.invested > self.remaining
         try:
-            invested = parse_money(self.inputs.get("invested"))
+            invested = parse_money(self.posted.get("invested"))
         except CellError:
             return False
         return invested is not None and invested > self.remaining
@@ -204,10 +189,11 @@ class Grid:
             return ZERO
         return self.working.ytd_completed - sum((r.invested or ZERO for r in self.rows), ZERO)
 
-    @property
+    @cached_property
     def counts(self) -> dict:
         """Rows by status; "none" is owed and not yet entered, as the office page counts it, and
-        "may_start" the 前期 rows offered to start this month (owed only once started)."""
+        "may_start" the 前期 rows offered to start this month (owed only once started). Computed
+        once: the page reads it a dozen times."""
         result = {"total": len(self.rows), "none": 0, "may_start": 0}
         for s in ReportStatus:
             result[s.value] = 0
@@ -227,36 +213,87 @@ class Grid:
         return {r.project_id: r for r in self.rows}
 
 
+@dataclass(slots=True)
+class GridReport:
+    """What the grid shows of a report (read as plain values: a unit's month is hundreds of rows)."""
+
+    pk: int
+    project_id: int
+    invested: Decimal
+    image_progress: str
+    percent_complete: Decimal | None
+    problems: str
+    explanation: str
+    status: str
+    version: int
+    revision: int
+    return_reason: str
+    returned_version: int | None
+
+    @property
+    def returned_unchanged(self) -> bool:
+        return self.status == ReportStatus.RETURNED and self.returned_version == self.version
+
+
+GRID_REPORT_VALUES = (
+    "pk",
+    "project_id",
+    "invested",
+    "image_progress",
+    "percent_complete",
+    "problems",
+    "explanation",
+    "status",
+    "version",
+    "revision",
+    "return_reason",
+    "returned_version",
+)
+
+
 def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
     """Every project `unit` must report for (year, month), with last month and the totals before it,
-    and the unit's working and approved figures. Eight queries for any number of projects.
-    """
+    and the unit's working and approved figures. Six queries for any number of projects: the unit's
+    projects are read once (each marked whether the grid shows it), and every later query names them
+    by id, so PostgreSQL looks them up by index instead of scanning the report tables."""
     plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")[:1]
-    projects = list(
-        reporting_projects(unit=unit, year=year, month=month)
-        .annotate(grid_annual_plan=Subquery(plan, output_field=MONEY))
+    unit_projects = list(
+        Project.objects.filter(reporting_unit_id__in=subtree_ids(unit))
+        .annotate(
+            grid_annual_plan=Subquery(plan, output_field=MONEY),
+            grid_shown=ExpressionWrapper(in_grid_q(year, month), output_field=BooleanField()),
+        )
         .order_by("id")
-        .values("id", "code", "name", "stage", "total_investment", "actual_start", "grid_annual_plan")
+        .values(
+            "id",
+            "code",
+            "name",
+            "stage",
+            "total_investment",
+            "actual_start",
+            "grid_annual_plan",
+            "grid_shown",
+        )
     )
+    projects = [p for p in unit_projects if p["grid_shown"]]
     ids = [p["id"] for p in projects]
     py, pm = periods.previous_month(year, month)
-    reports = {}
-    last = {}
+    reports: dict[int, GridReport] = {}
+    last: dict[int, Decimal] = {}
     if ids:
-        reports_qs = (
+        rows = (
             MonthlyReport.objects.filter(Q(year=year, month=month) | Q(year=py, month=pm), project_id__in=ids)
-            .only(*GRID_REPORT_FIELDS)
             .order_by()
+            .values_list("year", "month", *GRID_REPORT_VALUES)
         )
-        for r in reports_qs:
-            if (r.year, r.month) == (year, month):
-                reports[r.project_id] = r
+        for y, m, *values in rows:
+            if (y, m) == (year, month):
+                report = GridReport(*values)
+                reports[report.project_id] = report
             else:
-                last[r.project_id] = r.invested
+                last[values[1]] = values[2]
     # The unit types on the working basis: its own current values count in its running totals.
-    working = Basis.WORKING
-    ytd = measures.ytd_completed(ids, year, month - 1, basis=working) if ids and month > 1 else {}
-    since = measures.since_start_completed(ids, py, pm, basis=working) if ids else {}
+    before = measures.completed_before_month(ids, year, month, basis=Basis.WORKING) if ids else {}
     rows = [
         GridRow(
             project_id=p["id"],
@@ -266,16 +303,14 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
             total_investment=p["total_investment"] or ZERO,
             annual_plan=None if p["grid_annual_plan"] is None else as_money(p["grid_annual_plan"]),
             last_month=last.get(p["id"]),
-            ytd_before=ytd.get(p["id"]) or ZERO,
-            since_start_before=since.get(p["id"]) or ZERO,
+            ytd_before=before[p["id"]][0],
+            since_start_before=before[p["id"]][1],
             actual_start=p["actual_start"],
             report=reports.get(p["id"]),
         )
         for p in projects
     ]
-    lines = measures.figures_on_bases(
-        projects=Project.objects.filter(reporting_unit__path__startswith=unit.path), year=year, month=month
-    )
+    lines = measures.figures_on_bases(projects=[p["id"] for p in unit_projects], year=year, month=month)
     return Grid(
         unit=unit,
         year=year,

@@ -14,7 +14,7 @@ from django.http import Http404, QueryDict
 
 from accounts.choices import AREA_KINDS, AuditAction, OrgKind
 from accounts.models import AuditLog, Organisation
-from accounts.scoping import project_scope_q
+from accounts.scoping import project_scope_q, subtree_ids
 from projects.choices import Stage
 from projects.history import owes_report_q
 from projects.models import AnnualPlan, Project
@@ -161,23 +161,26 @@ def reporting_projects(*, unit=None, year: int, month: int):
     - 前期 projects planned as new this year with a planned start month ≤ month (they may start now:
       reporting a first investment starts them). They are offered, not owed.
     """
+    qs = Project.objects.all()
+    if unit is not None:
+        qs = qs.filter(reporting_unit_id__in=subtree_ids(unit))
+    return qs.filter(in_grid_q(year, month)).order_by("id")
+
+
+def in_grid_q(year: int, month: int) -> Q:
+    """The condition of `reporting_projects`, for filtering or as a boolean column."""
     may_start = AnnualPlan.objects.filter(
         project=OuterRef("pk"), year=year, is_new=True, planned_start_month__lte=month
     )
     has_report = MonthlyReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
-    qs = Project.objects.all()
-    if unit is not None:
-        qs = qs.filter(reporting_unit__path__startswith=unit.path)
-    return qs.filter(
-        owes_report_q(year, month) | Q(Exists(has_report)) | Q(Exists(may_start), stage=Stage.PREWORK)
-    ).order_by("id")
+    return owes_report_q(year, month) | Q(Exists(has_report)) | Q(Exists(may_start), stage=Stage.PREWORK)
 
 
 def owing_projects(*, unit=None, year: int, month: int):
     """Projects of `unit` that owe a report for `year`/`month` (the 应报 count)."""
     qs = Project.objects.filter(owes_report_q(year, month))
     if unit is not None:
-        qs = qs.filter(reporting_unit__path__startswith=unit.path)
+        qs = qs.filter(reporting_unit_id__in=subtree_ids(unit))
     return qs.order_by("id")
 
 

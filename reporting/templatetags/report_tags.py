@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 
 from django import template
 from django.urls import reverse
@@ -47,7 +48,9 @@ def report_badge(status, revision=0):
 
 
 def _e(value) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
+    if value is None or value == "":
+        return ""
+    return html.escape(str(value), quote=True)
 
 
 def _url_pattern(name: str) -> str:
@@ -55,8 +58,13 @@ def _url_pattern(name: str) -> str:
 
 
 def _money(value, blank: str = "—") -> str:
-    """万元 as the review page shows it (thousands separators); the script reads these cells back."""
-    return blank if value is None else wan(value)
+    """万元 as the review page shows it (thousands separators); the script reads these cells back.
+    The grid's amounts are Decimals with two places already: formatted directly, as `wan` would."""
+    if value is None:
+        return blank
+    if type(value) is Decimal and value.as_tuple().exponent == -2:
+        return f"{value:,.2f}"
+    return wan(value)
 
 
 def _errors(messages, css="invalid-feedback") -> str:
@@ -80,6 +88,25 @@ def _input(p, col, value, errors, *, label, numeric=False, hidden=False, placeho
     )
 
 
+# The input cells of a row without errors (most rows), as `_input` writes them: one format call
+# per row instead of five builds. {p} project id, {v} version, {name} its escaped name, then the
+# escaped values; {xh} hides the explanation unless it is needed.
+_PLAIN_INPUTS = (
+    '<td class="col-input"><input type="hidden" name="r-{p}-version" value="{v}">'
+    '<input class="form-control form-control-sm num" name="r-{p}-invested" value="{invested}" '
+    'data-col="invested" aria-label="{name} 本月完成投资" inputmode="decimal" autocomplete="off"></td>'
+    "{figures}"
+    '<td><input class="form-control form-control-sm" name="r-{p}-image_progress" value="{image_progress}" '
+    'data-col="image_progress" aria-label="形象进度"></td>'
+    '<td><input class="form-control form-control-sm num" name="r-{p}-percent_complete" value="{percent_complete}" '
+    'data-col="percent_complete" aria-label="完成比例" inputmode="decimal" autocomplete="off"></td>'
+    '<td><input class="form-control form-control-sm" name="r-{p}-problems" value="{problems}" '
+    'data-col="problems" aria-label="存在问题"></td>'
+    '<td class="col-expl"><input class="form-control form-control-sm expl{xh}" name="r-{p}-explanation" '
+    'value="{explanation}" data-col="explanation" aria-label="超出说明" placeholder="超出剩余投资的原因"></td>'
+)
+
+
 @register.simple_tag
 def grid_rows(grid, can_write):
     """The grid's rows. Column order: name (sticky, with the status chip and a return reason where
@@ -100,9 +127,12 @@ def grid_rows(grid, can_write):
         report = row.report
         editable = row.editable and can_write
         state = row.status or ("may_start" if row.is_prework else "none")
+        plan = "" if row.annual_plan is None else row.annual_plan
+        last = "" if row.last_month is None else row.last_month
+        # numbers need no escaping
         attrs = (
             f'data-pid="{p}" data-status="{state}" data-ytd-before="{row.ytd_before}" '
-            f'data-plan="{_e(row.annual_plan)}" data-remaining="{row.remaining}" data-last="{_e(row.last_month)}"'
+            f'data-plan="{plan}" data-remaining="{row.remaining}" data-last="{last}"'
         )
         if row.returned_unchanged:
             attrs += ' data-returned-unchanged="1"'
@@ -149,12 +179,33 @@ def grid_rows(grid, can_write):
             )
         add("</td>")
         add(f'<td class="num">{_money(row.last_month)}</td>')
-        rate = f"{row.completion_rate}%" if row.completion_rate is not None else "—"
+        rate = row.completion_rate
+        rate = "—" if rate is None else f"{rate}%"
         figures = (
             f'<td class="num ytd">{_money(row.ytd)}</td><td class="num">{_money(row.annual_plan)}</td>'
             f'<td class="num rate">{rate}</td>'
         )
-        if editable:
+        if editable and not e and row.posted is None:
+            report = row.report
+            add(
+                _PLAIN_INPUTS.format(
+                    p=p,
+                    v=report.version if report else "",
+                    name=_e(row.name),
+                    invested=_money(report.invested) if report else "",
+                    figures=figures,
+                    image_progress=_e(report.image_progress) if report else "",
+                    percent_complete=""
+                    if report is None or report.percent_complete is None
+                    else report.percent_complete,
+                    problems=_e(report.problems) if report else "",
+                    explanation=_e(report.explanation) if report else "",
+                    xh=""
+                    if report and (report.explanation or report.invested > row.remaining)
+                    else " d-none",
+                )
+            )
+        elif editable:
             amount = v.get("invested")
             if row.posted is None and amount is not None:
                 amount = _money(amount)  # 1,234.50 as everywhere else; the parser reads it back
