@@ -65,6 +65,8 @@ def unit_for_user(user, unit_id) -> Organisation:
         pk = int(unit_id)
     except (TypeError, ValueError):
         raise Http404("单位不存在。") from None
+    if pk == user.organisation_id:
+        return user.organisation  # the user's own unit: no query, and its subtree is read once
     unit = Organisation.objects.filter(organisation_scope_q(user), pk=pk).first()
     if unit is None:
         raise Http404("单位不存在。")
@@ -167,11 +169,24 @@ class Grid:
     month: int
     rows: list[GridRow]
 
-    # The unit's figures for the month (every project of the unit, those completed earlier in the
-    # year included, against the year's whole plan): the working line as typed, and the approved
-    # line as the office and the leaders see it. Both from `reporting.measures`.
-    working: Figures | None = None
-    approved: Figures | None = None
+    # Every project of the unit (those completed earlier in the year included): the figures below
+    # are theirs, against the year's whole plan.
+    unit_project_ids: list[int] = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> dict[str, Figures]:
+        """The unit's figures for the month: the working line as typed, and the approved line as
+        the office and the leaders see it, both from `reporting.measures`. Read only when the page
+        is drawn (a save that succeeds redirects without them)."""
+        return measures.figures_on_bases(projects=self.unit_project_ids, year=self.year, month=self.month)
+
+    @property
+    def working(self) -> Figures:
+        return self.lines[Basis.WORKING]
+
+    @property
+    def approved(self) -> Figures:
+        return self.lines[Basis.APPROVED]
 
     @property
     def totals(self) -> dict:
@@ -185,8 +200,6 @@ class Grid:
     def working_base(self) -> Decimal:
         """The unit's working 1–N月 total less this month's saved values of the rows shown: the
         page adds what is typed in the rows to it (static/js/report_grid.js)."""
-        if self.working is None:
-            return ZERO
         return self.working.ytd_completed - sum((r.invested or ZERO for r in self.rows), ZERO)
 
     @cached_property
@@ -253,9 +266,10 @@ GRID_REPORT_VALUES = (
 
 def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
     """Every project `unit` must report for (year, month), with last month and the totals before it,
-    and the unit's working and approved figures. Six queries for any number of projects: the unit's
-    projects are read once (each marked whether the grid shows it), and every later query names them
-    by id, so PostgreSQL looks them up by index instead of scanning the report tables."""
+    and the unit's working and approved figures (`Grid.lines`, three queries when the page reads
+    them). Three queries for any number of projects: the unit's projects are read once (each marked
+    whether the grid shows it), and every later query names them by id, so PostgreSQL looks them up
+    by index instead of scanning the report tables."""
     plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")[:1]
     unit_projects = list(
         Project.objects.filter(reporting_unit_id__in=subtree_ids(unit))
@@ -310,14 +324,8 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
         )
         for p in projects
     ]
-    lines = measures.figures_on_bases(projects=[p["id"] for p in unit_projects], year=year, month=month)
     return Grid(
-        unit=unit,
-        year=year,
-        month=month,
-        rows=rows,
-        working=lines[Basis.WORKING],
-        approved=lines[Basis.APPROVED],
+        unit=unit, year=year, month=month, rows=rows, unit_project_ids=[p["id"] for p in unit_projects]
     )
 
 

@@ -182,3 +182,16 @@ def test_the_return_message_quotes_the_reason(world, client_for, returned):
         follow=True,
     )
     assert "已退回“泽州县金村物流通道”，原因：请补充现场照片" in content(response)
+
+
+def test_the_demo_stages_a_returned_and_reworked_row_for_the_review_page(world, client_for):
+    import datetime as dt
+
+    from demo.round import RETURN_REASON, stage_returned_and_reworked
+
+    reports_save(actor=world["zezhou"], year=2025, month=6, rows=[row(world.zz_project, 100)], submit=True)
+    assert stage_returned_and_reworked(dt.date(2025, 7, 10)) == 1
+    report = MonthlyReport.objects.get(project=world.zz_project, year=2025, month=6)
+    assert report.status == ReportStatus.SUBMITTED and report.invested == 90
+    page = content(client_for("zezhou_head").get(review_url(world)))
+    assert f"曾退回：{RETURN_REASON}" in page and "退回后修改" in page

@@ -71,6 +71,10 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 log=self.stdout.write if verbose else None,
             )
+            # issue 14: a returned-and-reworked row for the review page (through the services).
+            from demo.round import stage_returned_and_reworked
+
+            stage_returned_and_reworked(today)
         elapsed = time.perf_counter() - started
 
         self.stdout.write(
