@@ -65,6 +65,34 @@ def _pct(values, q):
     return values[k]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children that are still running (gunicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            pids += [int(p) for p in f.read().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine from /proc/stat."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 class Command(BaseCommand):
     help = "Month-end rush against gunicorn: N reporters load and save their grid (prints figures)."
 
@@ -374,9 +402,14 @@ class Command(BaseCommand):
                 t.start()
             ready.wait()
             t0 = time.perf_counter()
+            cpu0 = (_cpu_seconds(process.pid), time.process_time(), _machine_busy())
             for t in threads:
                 t.join()
             elapsed = time.perf_counter() - t0
+            web_cpu = _cpu_seconds(process.pid) - cpu0[0]
+            loadgen_cpu = time.process_time() - cpu0[1]
+            busy = _machine_busy()
+            machine = (busy[0] - cpu0[2][0]) / max(1e-9, busy[1] - cpu0[2][1])
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
@@ -396,7 +429,10 @@ class Command(BaseCommand):
             f"  save: p50 {_pct(save_ms, 50):.0f} ms, p95 {_pct(save_ms, 95):.0f} ms, max {max(save_ms or [0]):.0f} ms "
             f"({len(save_ms)} saves)\n"
             f"  grid: p50 {_pct(grid_ms, 50):.0f} ms, p95 {_pct(grid_ms, 95):.0f} ms, max {max(grid_ms or [0]):.0f} ms\n"
-            f"  errors: {len(results['errors'])}   lost rows: {len(lost)} of {len(results['last'])}"
+            f"  errors: {len(results['errors'])}   lost rows: {len(lost)} of {len(results['last'])}\n"
+            f"  CPU: web process {web_cpu:.1f} s ({web_cpu / requests_done * 1000:.1f} ms per request), "
+            f"load generator {loadgen_cpu:.1f} s, whole machine {machine:.0%} busy "
+            f"(other processes included: compare with `uptime` before the run)"
         )
         for line in results["errors"][:10]:
             self.stdout.write(f"    {line}")
