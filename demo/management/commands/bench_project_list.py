@@ -10,6 +10,7 @@ projects), analyses it, warms up, then times each page through Django's test cli
 
 from __future__ import annotations
 
+import io
 import statistics
 import time
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         have = Project.objects.count()
         if have < projects:
             self.stdout.write(f"building the demo city with {projects:,} projects (have {have:,}) …")
-            call_command("seed_demo", projects=projects, force=True, verbosity=0)
+            call_command("seed_demo", projects=projects, force=True, verbosity=0, stdout=io.StringIO())
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         self.stdout.write(f"projects: {Project.objects.count():,}")
