@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import services
+from .forms import AdminPasswordChangeForm
 from .models import AuditLog, Organisation, Role, User
 
 
@@ -50,6 +51,8 @@ class RoleAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = AdminPasswordChangeForm  # setting a password also lifts a lockout
+    actions = ["unlock_accounts"]
     list_display = ("username", "full_name", "organisation", "role_list", "is_active", "last_login")
     list_filter = ("is_active", "roles", "organisation__kind")
     search_fields = ("username", "full_name", "organisation__name")
@@ -74,6 +77,13 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation").prefetch_related("roles")
+
+    @admin.action(description="解除所选账号的登录锁定")
+    def unlock_accounts(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            services.account_unlock(actor=request.user, user=user)
+        self.message_user(request, f"已解除 {len(users)} 个账号的登录锁定（清除其登录失败记录）。")
 
 
 @admin.register(AuditLog)

@@ -41,3 +41,4 @@ class AuditAction(models.TextChoices):
     APPROVE = "approve", _("审核通过")
     RETURN = "return", _("退回")
     CORRECT = "correct", _("更正")
+    DISPATCH = "dispatch", _("手动调度")

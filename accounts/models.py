@@ -89,7 +89,15 @@ class User(AbstractUser):
 
     @property
     def sees_all_projects(self) -> bool:
-        return bool(self.role_codes & CITYWIDE_ROLES)
+        codes = self.role_codes & CITYWIDE_ROLES
+        if not codes:
+            return False
+        if codes - {RoleCode.STATISTICS}:
+            return True
+        # Statistics staff of a county (县统计局) see their county; the city bureau sees everything.
+        from .scoping import statistics_area
+
+        return statistics_area(self) is None
 
     @property
     def is_read_only(self) -> bool:

@@ -61,3 +61,16 @@ def organisation_save(*, actor, organisation: Organisation) -> Organisation:
         for handler in _town_moved_handlers:
             handler(actor=actor, town=organisation)
     return organisation
+
+
+@transaction.atomic
+def account_unlock(*, actor, user) -> int:
+    """Lift a login lockout (an administrator, from the admin): the account's failed logins from every
+    address are forgotten. Returns how many lockout records were removed."""
+    from axes.utils import reset
+
+    if not (actor.is_superuser or actor.is_staff):
+        raise PermissionDenied("只有系统管理员可以解除账号锁定。")
+    removed = reset(username=user.get_username())
+    audit.record(actor=actor, action=AuditAction.UPDATE, instance=user, message="解除登录锁定")
+    return removed

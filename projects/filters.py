@@ -12,7 +12,7 @@ from accounts.models import Organisation
 from accounts.scoping import subtree_ids
 
 from .choices import Industry, KeyLevel, Stage
-from .models import AnnualPlan, Project
+from .models import AnnualPlan, Leader, Project
 from .models.project import FLAG_FIELDS
 
 ORDERING_FIELDS = (
@@ -43,6 +43,10 @@ class OrganisationFilter(df.ModelChoiceFilter):
     field_class = OrganisationChoiceField
 
 
+def _leader_choices():
+    return [(leader.pk, str(leader)) for leader in Leader.objects.filter(is_active=True)]
+
+
 class ProjectFilterSet(df.FilterSet):
     search = df.CharFilter(method="filter_search", label="搜索（名称/代码/建设单位）")
     county = OrganisationFilter(
@@ -57,6 +61,9 @@ class ProjectFilterSet(df.FilterSet):
         label="重点级别",
     )
     industry = df.ChoiceFilter(choices=Industry.choices, label="行业")
+    liaison_leader = df.ChoiceFilter(
+        choices=_leader_choices, field_name="liaison_leader_id", label="包联领导"
+    )
     flag = df.MultipleChoiceFilter(
         choices=FLAG_FIELDS, method="filter_flags", label="项目类别", distinct=False
     )
@@ -79,6 +86,7 @@ class ProjectFilterSet(df.FilterSet):
             "stage",
             "key_level",
             "industry",
+            "liaison_leader",
             "flag",
             "year",
             "new_or_continuing",

@@ -17,7 +17,7 @@ from .models import AnnualPlan, Approval, ApprovalKind, Leader, Project
 from .models.project import FLAG_FIELDS, FUNDING_FIELDS
 from .money import ZERO
 from .parsing import CellError, parse_money
-from .validators import normalise_credit_code, normalise_project_code
+from .validators import limit_text, normalise_credit_code, normalise_project_code
 
 FUNDING_NAMES = [name for name, _ in FUNDING_FIELDS]
 FLAG_NAMES = [name for name, _ in FLAG_FIELDS]
@@ -148,6 +148,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["town"].empty_label = "（不填）"
         self.fields["department"].empty_label = "（不填）"
         self.fields["liaison_leader"].empty_label = "（未确定）"
+        limit_text(self, "content")
         self.fields["total_investment"].help_text = "万元，须等于下列资金来源之和。"
         for name in ("total_investment", *FUNDING_NAMES):
             self.fields[name].widget.attrs.update({"class": "form-control text-end"})
@@ -229,6 +230,7 @@ class AnnualPlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
+        limit_text(self, "milestones")
         _style(self)
 
     def clean_year(self):

@@ -47,15 +47,14 @@ _ALL_SPACE = re.compile(r"\s+")
 
 
 def clean_text(value) -> str:
-    """NFKC (full-width digits, letters and punctuation → half-width), trimmed, inner runs of space → one."""
+    """Text as typed, trimmed, inner runs of space → one. Punctuation and full-width forms stay as they
+    are: a name written 某某项目（二期） is stored so, not as 某某项目(二期); `compact` normalises for matching."""
     if value is None:
         return ""
     if not isinstance(value, str):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         value = str(value)
-    if not unicodedata.is_normalized("NFKC", value):
-        value = unicodedata.normalize("NFKC", value)
     if "\n" in value or "\r" in value:
         lines = [_SPACE_RUN.sub(" ", line).strip() for line in value.replace("\r", "\n").split("\n")]
         return "\n".join(line for line in lines if line)
@@ -64,9 +63,20 @@ def clean_text(value) -> str:
     return value.strip()
 
 
-def compact(value) -> str:
-    """`clean_text` without any whitespace: for header names and lookups ("项目 名称\\n" → "项目名称")."""
+def normalised(value) -> str:
+    """`clean_text` after NFKC (full-width digits, letters and punctuation → half-width): for codes,
+    numbers and comparing names, never for what is stored as text."""
     text = clean_text(value)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+        if "  " in text:  # NFKC turns the ideographic space into a plain one
+            text = _SPACE_RUN.sub(" ", text)
+    return text.strip()
+
+
+def compact(value) -> str:
+    """`normalised` without any whitespace: for header names and lookups ("项目 名称\n" → "项目名称")."""
+    text = normalised(value)
     if " " in text or "\n" in text:
         text = _ALL_SPACE.sub("", text)
     return text

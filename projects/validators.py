@@ -6,6 +6,30 @@ import re
 
 from django.core.exceptions import ValidationError
 
+# The most characters an Excel cell holds: a longer text would be cut short in an export, and the
+# re-uploaded file would then differ from what was saved. Long text fields are refused past it.
+EXCEL_TEXT_MAX = 32767
+
+
+def text_limit_message(label: str) -> str:
+    return f"{label}不能超过 {EXCEL_TEXT_MAX:,} 个字（Excel 单元格的上限），请精简"
+
+
+def limit_text(form, *names: str) -> None:
+    """Give a form's long text fields the Excel limit (the models' TextFields carry no max_length)."""
+    from django.core.validators import MaxLengthValidator
+
+    for name in names:
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        field.max_length = EXCEL_TEXT_MAX
+        field.widget.attrs["maxlength"] = str(EXCEL_TEXT_MAX)
+        field.validators.append(
+            MaxLengthValidator(EXCEL_TEXT_MAX, message=text_limit_message(str(field.label or name)))
+        )
+
+
 # GB 32100-2015 统一社会信用代码: 18 characters from this 31-character set, the last a check digit.
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import re
 from copy import copy
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from accounts import audit
 from accounts.choices import AuditAction
 from projects.choices import ImportKind, ImportStatus
-from projects.importing.safety import UnsafeFile, excel_safe, load_workbook_safely
+from projects.importing.safety import UnsafeFile, excel_safe, excel_text_cell, load_workbook_safely
 from projects.models import ImportBatch
 from projects.parsing import CellError, parse_date, parse_money, parse_percent
 
@@ -33,6 +34,8 @@ from .choices import ReportStatus
 from .selectors.pages import Grid, grid_for
 from .services import ReportConflict, ReportRow, ReportRowErrors, check_period, reports_save
 from .services.rows import INVESTED_MESSAGES, PERCENT_MESSAGES
+
+logger = logging.getLogger(__name__)
 
 MONEY_FORMAT = "0.00"
 TITLE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
@@ -89,7 +92,7 @@ def grid_workbook(grid: Grid) -> bytes:
         c = WriteOnlyCell(ws, value=value)
         for key, v in style.items():
             setattr(c, key, v)
-        return c
+        return excel_text_cell(c)
 
     # Column A (the ids) is hidden, so the title lines start in B, merged across the sheet.
     ws.append([None, cell(excel_safe(grid_title(grid)), font=Font(size=14, bold=True))])
@@ -147,7 +150,7 @@ def grid_workbook(grid: Grid) -> bytes:
             styles[(key, unlocked)] = copy(c._style)
         else:
             c._style = copy(ids)
-        return c
+        return excel_text_cell(c)
 
     for row in grid.rows:
         report = row.report
@@ -280,6 +283,13 @@ def parse_upload(data: bytes) -> ParsedUpload:
                 )
             )
         return parsed
+    except UnsafeFile:
+        raise
+    except Exception as exc:  # a sheet part openpyxl/defusedxml cannot stream (bad XML, entities, CRC)
+        logger.warning("grid upload: unreadable sheet (%s: %s)", exc.__class__.__name__, exc)
+        raise UnsafeFile(
+            f"无法读取该 Excel 文件的工作表内容（{exc.__class__.__name__}）。请在 Excel 中另存为 .xlsx 后重试。"
+        ) from exc
     finally:
         wb.close()
 

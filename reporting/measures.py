@@ -30,15 +30,15 @@ from dataclasses import dataclass, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from projects.models import AnnualPlan, Project
+from projects.models import AnnualPlan, Project, StageChange
 from projects.money import ZERO, as_money
-from projects.periods import iter_months, previous_month
+from projects.periods import iter_months, month_end, previous_month
 
 from .models import MonthlyReport, ReportRevision
 
@@ -206,10 +206,13 @@ def _plans(projects, year: int):
 
 
 def _values(projects, year: int, month: int, basis: str, as_of):
-    py, _pm = previous_month(year, month)
+    """Only the months a month's figures read: 1–N of this year and last, and the previous month."""
+    py, pm = previous_month(year, month)
     return (
         counted_values(basis=basis, as_of=as_of)
-        .filter(year__in={year, year - 1, py}, **_project_filter(projects))
+        .filter(
+            Q(year__in=(year, year - 1), month__lte=month) | Q(year=py, month=pm), **_project_filter(projects)
+        )
         .order_by()
     )
 
@@ -394,6 +397,25 @@ def since_start_completed(
     return _per_project(project_ids, Q(year__lt=year) | Q(year=year, month__lte=month), basis, as_of)
 
 
+def completed_by_project(
+    *, projects, year: int, month: int, basis: str = Basis.APPROVED, as_of=None
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """`{project_id: (1–N月累计, 开工累计)}` for the projects in `projects` (a queryset or ids) as of
+    `year`/`month`: one query however many projects (a 20,000-row export passes a queryset, not ids).
+    Projects with nothing counted are absent (read them as zero)."""
+    rows = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(Q(year__lt=year) | Q(year=year, month__lte=month), **_project_filter(projects))
+        .order_by()
+        .values("project_id")
+        .annotate(
+            ytd=_money_sum("invested", Q(year=year)),
+            since_start=_money_sum("invested"),
+        )
+    )
+    return {r["project_id"]: (as_money(r["ytd"]), as_money(r["since_start"])) for r in rows}
+
+
 def annotate_ytd_completed(queryset, *, basis: str = Basis.APPROVED, name: str = "ytd_completed"):
     """Annotate each report of `queryset` with its project's 1–N月累计 on `basis`, in the same query."""
     ytd = (
@@ -468,3 +490,842 @@ def project_series(
             }
         )
     return series[-months:] if months else series
+
+
+# === Dashboards, bulletins and the 赛马 (DOMAIN §4–5) ==========================================
+#
+# Counts of project *sets* (开工, 复工, 竣工, 储备转化) are defined once as conditions on Project
+# (`project_set_q`): the count on a dashboard and the list behind it (`set_projects`) come from
+# the same condition, so a figure and its drill-down always agree.
+
+RESERVE_STAGES = ("reserve", "prework")  # 储备库: projects not yet started (谋划 and 前期)
+
+
+def _plan_exists(year: int, **conditions) -> models.Exists:
+    return models.Exists(AnnualPlan.objects.filter(project=OuterRef("pk"), year=year, **conditions))
+
+
+def _started_within(year: int, month: int) -> Q:
+    return Q(actual_start__gte=dt.date(year, 1, 1), actual_start__lte=month_end(year, month))
+
+
+def _stage_on(day: dt.date, stages) -> models.Exists:
+    """The project's governing stage-history row on `day` is one of `stages` (the row that took
+    effect by then and was not replaced before the next day; see projects.history)."""
+    rows = StageChange.objects.filter(
+        project=OuterRef("pk"), to_stage__in=stages, effective_date__lte=day
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    return models.Exists(rows)
+
+
+def _resumed_q(year: int, month: int, as_of) -> models.Exists:
+    """Completed investment > 0 in `year` by `month` on the approved basis (as of the cut-off)."""
+    values = counted_values(basis=Basis.APPROVED, as_of=as_of).filter(
+        project=OuterRef("pk"), year=year, month__lte=month, invested__gt=0
+    )
+    return models.Exists(values)
+
+
+# code → (label, condition builder(year, month, as_of) → Q on Project)
+def _set_conditions(year: int, month: int, as_of) -> dict[str, Q]:
+    last = month_end(year, month)
+    new = Q(_plan_exists(year, is_new=True))
+    started = new & _started_within(year, month)
+    continuing = Q(_plan_exists(year, is_new=False))
+    completion_planned = Q(_plan_exists(year, completes_this_year=True))
+    completed = completion_planned & Q(
+        actual_completion__gte=dt.date(year, 1, 1), actual_completion__lte=last
+    )
+    reserve_at_start = Q(_stage_on(dt.date(year - 1, 12, 31), RESERVE_STAGES))
+    return {
+        "planned": Q(_plan_exists(year)),
+        "new_planned": new,
+        "new_planned_by": Q(_plan_exists(year, is_new=True, planned_start_month__lte=month)),
+        "started": started,
+        "started_early": started
+        & Q(_plan_exists(year, is_new=True, planned_start_month__gt=ExtractMonth(OuterRef("actual_start")))),
+        "not_started_on_plan": Q(_plan_exists(year, is_new=True, planned_start_month__lte=month))
+        & ~_started_within(year, month),
+        "continuing": continuing,
+        "resumed": continuing & Q(_resumed_q(year, month, as_of)),
+        "completion_planned": completion_planned,
+        "completed": completed,
+        "completed_early": completed
+        & Q(planned_completion__isnull=False, planned_completion__gt=F("actual_completion")),
+        "completion_late": completion_planned
+        & Q(planned_completion__lte=last)
+        & ~Q(actual_completion__isnull=False, actual_completion__lte=last),
+        "reserve_at_start": reserve_at_start,
+        "reserve_converted": reserve_at_start & _started_within(year, month),
+        "in_reserve": Q(_stage_on(last, RESERVE_STAGES)),
+    }
+
+
+PROJECT_SETS = {
+    "planned": _("年度计划项目"),
+    "new_planned": _("计划新开工项目"),
+    "new_planned_by": _("计划截至本月开工项目"),
+    "started": _("已开工新建项目"),
+    "started_early": _("提前开工项目"),
+    "not_started_on_plan": _("未按计划开工项目"),
+    "continuing": _("续建项目"),
+    "resumed": _("已复工续建项目"),
+    "completion_planned": _("计划当年竣工项目"),
+    "completed": _("已竣工项目"),
+    "completed_early": _("提前竣工项目"),
+    "completion_late": _("逾期未竣工项目"),
+    "reserve_at_start": _("年初储备项目"),
+    "reserve_converted": _("储备转化开工项目"),
+    "in_reserve": _("储备库项目"),
+}
+
+
+def project_set_q(code: str, *, year: int, month: int, as_of: dt.datetime | None = None) -> Q:
+    """The condition on Project of one named set (see PROJECT_SETS) for `year` by `month`."""
+    return _set_conditions(year, month, as_of)[code]
+
+
+# Lists behind a figure that is not one set: 开复工 (started or resumed), and the structure parts
+# (the projects of the year's plan carrying the flag).
+SET_UNIONS = {"started_or_resumed": ("started", "resumed")}
+DRILL_SETS = {
+    **PROJECT_SETS,
+    "started_or_resumed": _("已开复工项目"),
+    "is_industrial": _("工业项目"),
+    "is_private": _("民间投资项目"),
+    "is_high_tech": _("高技术产业项目"),
+    "is_six_new": _("六新项目"),
+}
+
+
+def set_projects(code: str, *, projects, year: int, month: int, as_of: dt.datetime | None = None) -> QuerySet:
+    """The projects of `projects` behind a figure (any key of DRILL_SETS): the drill-down of every
+    count, rate and share on a dashboard or in a bulletin. KeyError for an unknown code."""
+    conditions = _set_conditions(year, month, as_of)
+    if code in SET_UNIONS:
+        condition = Q()
+        for part in SET_UNIONS[code]:
+            condition |= conditions[part]
+        return projects.filter(condition)
+    if code in STRUCTURE_FLAGS:
+        return projects.filter(conditions["planned"], **{code: True})
+    return projects.filter(conditions[code])
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many projects of a set fall in each named set (see PROJECT_SETS), with the rates of §4."""
+
+    planned: int = 0
+    new_planned: int = 0
+    new_planned_by: int = 0
+    started: int = 0
+    started_early: int = 0
+    not_started_on_plan: int = 0
+    continuing: int = 0
+    resumed: int = 0
+    completion_planned: int = 0
+    completed: int = 0
+    completed_early: int = 0
+    completion_late: int = 0
+    reserve_at_start: int = 0
+    reserve_converted: int = 0
+    in_reserve: int = 0
+    reserve_investment: Decimal = ZERO  # 总投资 of the projects in the reserve at month end
+    planned_total: Decimal = ZERO  # 总投资 of the projects in the year's plan
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        """开工率: started / new projects planned for the year."""
+        return rate(self.started, self.new_planned)
+
+    @property
+    def start_rate_by_month(self) -> Decimal | None:
+        """开工率 against the projects planned to start by month N."""
+        return rate(self.started, self.new_planned_by)
+
+    @property
+    def resume_rate(self) -> Decimal | None:
+        """复工率: resumed / continuing projects."""
+        return rate(self.resumed, self.continuing)
+
+    @property
+    def start_resume_count(self) -> int:
+        return self.started + self.resumed
+
+    @property
+    def start_resume_base(self) -> int:
+        return self.new_planned + self.continuing
+
+    @property
+    def start_resume_rate(self) -> Decimal | None:
+        """开复工率: (started + resumed) / (new + continuing)."""
+        return rate(self.start_resume_count, self.start_resume_base)
+
+    @property
+    def completion_rate_count(self) -> Decimal | None:
+        """竣工率: completed / planned to complete this year."""
+        return rate(self.completed, self.completion_planned)
+
+    @property
+    def reserve_conversion(self) -> Decimal | None:
+        """储备转化率: reserve projects at the year's start that started this year."""
+        return rate(self.reserve_converted, self.reserve_at_start)
+
+
+def to_yi(amount: Decimal | None, places: int = 1) -> Decimal | None:
+    """万元 as 亿元, as bulletins print them ("629.0亿元"): one decimal by default, half up."""
+    if amount is None:
+        return None
+    return (Decimal(amount) / 10000).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _plan_counts(projects, year: int, month: int, as_of) -> dict:
+    """The plan-based sets as column conditions on the year's plan rows (one row per project): no
+    correlated subquery but the resumption check. Same definitions as `_set_conditions`."""
+    first, last = dt.date(year, 1, 1), month_end(year, month)
+    started = Q(is_new=True, project__actual_start__gte=first, project__actual_start__lte=last)
+    completed = Q(
+        completes_this_year=True, project__actual_completion__gte=first, project__actual_completion__lte=last
+    )
+    resumed = models.Exists(
+        counted_values(basis=Basis.APPROVED, as_of=as_of).filter(
+            project=OuterRef("project"), year=year, month__lte=month, invested__gt=0
+        )
+    )
+    return {
+        "planned": models.Count("pk"),
+        "planned_total": _money_sum("project__total_investment"),
+        "new_planned": models.Count("pk", filter=Q(is_new=True)),
+        "new_planned_by": models.Count("pk", filter=Q(is_new=True, planned_start_month__lte=month)),
+        "started": models.Count("pk", filter=started),
+        "started_early": models.Count(
+            "pk", filter=started & Q(planned_start_month__gt=ExtractMonth("project__actual_start"))
+        ),
+        "not_started_on_plan": models.Count(
+            "pk",
+            filter=Q(is_new=True, planned_start_month__lte=month)
+            & ~Q(project__actual_start__gte=first, project__actual_start__lte=last)
+            | Q(is_new=True, planned_start_month__lte=month, project__actual_start__isnull=True),
+        ),
+        "continuing": models.Count("pk", filter=Q(is_new=False)),
+        "resumed": models.Count("pk", filter=Q(is_new=False) & Q(resumed)),
+        "completion_planned": models.Count("pk", filter=Q(completes_this_year=True)),
+        "completed": models.Count("pk", filter=completed),
+        "completed_early": models.Count(
+            "pk",
+            filter=completed
+            & Q(
+                project__planned_completion__isnull=False,
+                project__planned_completion__gt=F("project__actual_completion"),
+            ),
+        ),
+        "completion_late": models.Count(
+            "pk",
+            filter=Q(completes_this_year=True, project__planned_completion__lte=last)
+            & ~Q(project__actual_completion__isnull=False, project__actual_completion__lte=last)
+            | Q(
+                completes_this_year=True,
+                project__planned_completion__lte=last,
+                project__actual_completion__isnull=True,
+            ),
+        ),
+    }
+
+
+def _governing_on(day: dt.date, stages) -> Q:
+    """On StageChange rows: the row of one of `stages` governing the project on `day`."""
+    return Q(to_stage__in=stages, effective_date__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+def counts_by(*, projects, by, year: int, month: int, as_of: dt.datetime | None = None) -> dict:
+    """`Counts` per value of the project field `by`, or per tuple of values when `by` names several
+    fields (None: the whole set under the key None). Three
+    queries, each one pass: the year's plan rows, and the stage-history rows of the reserve at the
+    year's start and at month end. (`set_projects` lists the same sets as conditions on projects.)"""
+    project_filter = _project_filter(projects)
+    fields_ = () if by is None else (by,) if isinstance(by, str) else tuple(by)
+    paths = tuple(f"project__{f}" for f in fields_)
+    result: dict = {}
+
+    def add(rows):
+        for row in rows:
+            values = tuple(row.pop(p) for p in paths)
+            key = None if not paths else values[0] if isinstance(by, str) else values
+            current = result.get(key, Counts())
+            result[key] = replace(
+                current, **{k: (as_money(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+            )
+
+    def grouped(qs, aggregates):
+        if paths:
+            return qs.values(*paths).annotate(**aggregates)
+        return [qs.aggregate(**aggregates)]
+
+    plans = AnnualPlan.objects.filter(year=year, **project_filter).order_by()
+    add(grouped(plans, _plan_counts(projects, year, month, as_of)))
+    first, last = dt.date(year, 1, 1), month_end(year, month)
+    history = StageChange.objects.filter(**project_filter).order_by()
+    at_start = history.filter(_governing_on(dt.date(year - 1, 12, 31), RESERVE_STAGES))
+    add(
+        grouped(
+            at_start,
+            {
+                "reserve_at_start": models.Count("project", distinct=True),
+                "reserve_converted": models.Count(
+                    "project",
+                    distinct=True,
+                    filter=Q(project__actual_start__gte=first, project__actual_start__lte=last),
+                ),
+            },
+        )
+    )
+    add(
+        grouped(
+            history.filter(_governing_on(last, RESERVE_STAGES)),
+            {
+                "in_reserve": models.Count("project", distinct=True),
+                "reserve_investment": _money_sum("project__total_investment"),
+            },
+        )
+    )
+    if by is None:
+        result.setdefault(None, Counts())
+    return result
+
+
+def counts_by_each(
+    *, projects, dims: Iterable[str], year: int, month: int, as_of: dt.datetime | None = None
+) -> tuple[Counts, dict[str, dict]]:
+    """The set's `Counts` and its counts by each of `dims`, from one grouping by all of them: three queries."""
+    dims = tuple(dims)
+    combined = counts_by(projects=projects, by=dims or None, year=year, month=month, as_of=as_of)
+    if not dims:
+        return combined.get(None, Counts()), {}
+    groups: dict[str, dict] = {}
+    for i, dim in enumerate(dims):
+        rolled: dict = {}
+        for key, c in combined.items():
+            rolled[key[i]] = rolled.get(key[i], Counts()) + c
+        groups[dim] = rolled
+    return sum(combined.values(), Counts()), groups
+
+
+def counts(*, projects, year: int, month: int, as_of: dt.datetime | None = None) -> Counts:
+    return counts_by(projects=projects, by=None, year=year, month=month, as_of=as_of)[None]
+
+
+# --- month by month, 同比 on the office's basis, structure --------------------------------------
+
+
+def monthly_completion(
+    *, projects, year: int, month: int, basis: str = Basis.APPROVED, as_of: dt.datetime | None = None
+) -> list[dict]:
+    """1..N: each month's invested, 1–N月累计, 完成率 and 时间进度 (the dashboard's line). Two queries."""
+    plan = as_money(_plans(projects, year).aggregate(total=_money_sum("planned_investment"))["total"])
+    by_month = dict(
+        counted_values(basis=basis, as_of=as_of)
+        .filter(year=year, month__lte=month, **_project_filter(projects))
+        .order_by()
+        .values_list("month")
+        .annotate(total=_money_sum("invested"))
+    )
+    return _series(by_month, plan, month)
+
+
+def _series(by_month: dict, plan: Decimal, month: int) -> list[dict]:
+    rows, ytd = [], ZERO
+    for m in range(1, month + 1):
+        invested = as_money(by_month.get(m))
+        ytd += invested
+        rows.append(
+            {
+                "month": m,
+                "invested": invested,
+                "ytd": ytd,
+                "completion_rate": rate(ytd, plan),
+                "time_progress": time_progress(m),
+                "vs_time_progress_pp": gap_to_time_progress(ytd, plan, m),
+            }
+        )
+    return rows
+
+
+def yoy_on_plan_sets_by(
+    *, projects, by: str | None, year: int, month: int, as_of: dt.datetime | None = None
+) -> dict:
+    """同比 as the office computes it: 1–N月累计 of the projects in year Y's plan against 1–N月累计 of
+    year Y−1 of the projects in Y−1's plan (each year its own list). `{key: (ytd, last_year, rate)}`;
+    one query."""
+    path = _paths(by)[0] if by else None
+
+    # Each year's plan list as a hashed id set inside the sum's filter: one scan of the values.
+    def in_plan(y):
+        return Q(year=y, project_id__in=AnnualPlan.objects.filter(year=y).values("project_id"))
+
+    qs = (
+        counted_values(basis=Basis.APPROVED, as_of=as_of)
+        .filter(year__in=(year, year - 1), month__lte=month, **_project_filter(projects))
+        .order_by()
+    )
+    sums = {"this": _money_sum("invested", in_plan(year)), "last": _money_sum("invested", in_plan(year - 1))}
+    rows = qs.values(path).annotate(**sums) if path else [qs.aggregate(**sums)]
+    acc: dict = {}
+    for row in rows:
+        key = row[path] if path else None
+        this, last = acc.get(key, (ZERO, ZERO))
+        acc[key] = (this + as_money(row["this"]), last + as_money(row["last"]))
+    return {key: (this, last, growth(this, last)) for key, (this, last) in acc.items()}
+
+
+STRUCTURE_FLAGS = {
+    "is_industrial": _("工业"),
+    "is_private": _("民间"),
+    "is_high_tech": _("高技术产业"),
+    "is_six_new": _("六新"),
+}
+
+
+@dataclass(frozen=True)
+class Share:
+    """One part of a set (工业, 民间 …): its 1–N月累计, share of the whole, 同比 and the share's change."""
+
+    ytd: Decimal
+    share: Decimal | None  # % of the set's 1–N月累计
+    last_year_ytd: Decimal
+    yoy_rate: Decimal | None
+    share_change_pp: Decimal | None  # share now − share a year ago, percentage points
+
+
+def _share(part: Sums, whole: Sums) -> Share:
+    share_change = None
+    if whole.ytd_completed and whole.last_year_ytd:
+        now = Decimal(part.ytd_completed) * 100 / whole.ytd_completed
+        before = Decimal(part.last_year_ytd) * 100 / whole.last_year_ytd
+        share_change = round_rate(now - before)
+    return Share(
+        ytd=part.ytd_completed,
+        share=rate(part.ytd_completed, whole.ytd_completed),
+        last_year_ytd=part.last_year_ytd,
+        yoy_rate=growth(part.ytd_completed, part.last_year_ytd),
+        share_change_pp=share_change,
+    )
+
+
+def structure_by(
+    *, projects, by: str | None, year: int, month: int, as_of: dt.datetime | None = None
+) -> dict:
+    """`{key: {flag: Share}}`: the industrial, private, high-tech and 六新 parts of each group's
+    1–N月累计 (approved basis). Two queries."""
+    flags = tuple(STRUCTURE_FLAGS)
+    dims = ((by,) if by else ()) + flags
+    sums = sums_by(projects=projects, by=dims, year=year, month=month, basis=Basis.APPROVED, as_of=as_of)
+    wholes: dict = {}
+    parts: dict = {}
+    for key, s in sums.items():
+        group = key[0] if by else None
+        marks = key[1:] if by else key
+        wholes[group] = wholes.get(group, Sums()) + s
+        for flag, marked in zip(flags, marks, strict=True):
+            if marked:
+                parts[(group, flag)] = parts.get((group, flag), Sums()) + s
+    return {
+        group: {flag: _share(parts.get((group, flag), Sums()), whole) for flag in flags}
+        for group, whole in wholes.items()
+    }
+
+
+def quarter_slogan(month: int, completion_rate: Decimal | None) -> tuple[str, bool | None]:
+    """The quarter's slogan and whether the set meets it after month N (DOMAIN §4): 开门红 (Q1) and
+    超时序 (Q3) need 完成率 at or above 时间进度; 双过半 (Q2) at the end of June 完成率 ≥ 50% (before
+    June: keeping pace); 收好官 (Q4) keeping pace, and in December the whole plan done."""
+    quarter = (month - 1) // 3 + 1
+    label = {1: "开门红", 2: "双过半", 3: "超时序", 4: "收好官"}[quarter]
+    if completion_rate is None:
+        return label, None
+    if quarter == 3:
+        return label, completion_rate > time_progress(month)
+    return label, completion_rate >= time_progress(month)
+
+
+# --- 骏马 / 蜗牛 --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaceEntry:
+    project_id: int
+    group: str  # its class: 重点项目 or a size band
+    rank: int  # within the class, fastest first
+    group_size: int
+    vs_time_progress_pp: Decimal | None  # 超(+)/低于(−)时间进度
+    completion_rate: Decimal | None
+    figures: Figures | None = None  # filled in for the entries a list shows (fastest_and_slowest)
+
+
+def size_band(annual_plan: Decimal, bands) -> str:
+    """The class of a project by annual plan: `bands` is [(lower bound 万元, label)], largest first."""
+    for lower, label in bands:
+        if annual_plan >= Decimal(lower):
+            return label
+    return bands[-1][1]
+
+
+def pace_ranking(
+    *, projects, year: int, month: int, bands, as_of: dt.datetime | None = None
+) -> dict[str, list[PaceEntry]]:
+    """Projects with an annual plan that have started by month N, ranked within their class (key
+    projects together, the rest by size band) by the gap to 时间进度, fastest first; ties by 完成率
+    then id. Two queries (the plans, the year's counted values), whatever the number of projects."""
+    scope = _project_filter(projects)
+    plans = (
+        AnnualPlan.objects.filter(
+            year=year, planned_investment__gt=0, project__actual_start__lte=month_end(year, month), **scope
+        )
+        .order_by()
+        .values_list("project_id", "planned_investment", "project__key_level")
+    )
+    ytd = dict(
+        counted_values(basis=Basis.APPROVED, as_of=as_of)
+        .filter(year=year, month__lte=month, **scope)
+        .order_by()
+        .values_list("project_id")
+        .annotate(total=_money_sum("invested"))
+    )
+    groups: dict[str, list[tuple]] = {}
+    for pid, plan, key_level in plans:
+        done = as_money(ytd.get(pid))
+        group = "重点项目" if key_level else size_band(plan, bands)
+        groups.setdefault(group, []).append((pid, gap_to_time_progress(done, plan, month), rate(done, plan)))
+    result = {}
+    for group, members in groups.items():
+        members.sort(key=lambda m: (m[1] is None, -(m[1] or 0), -(m[2] or 0), m[0]))
+        result[group] = [
+            PaceEntry(pid, group, i + 1, len(members), gap, completion)
+            for i, (pid, gap, completion) in enumerate(members)
+        ]
+    return result
+
+
+def fastest_and_slowest(
+    ranking: dict[str, list[PaceEntry]], *, top: int, fast_min_pp: Decimal, slow_max_pp: Decimal
+) -> tuple[list[PaceEntry], list[PaceEntry]]:
+    """骏马: each class's first `top` that are at least `fast_min_pp` ahead of 时间进度; 蜗牛: each
+    class's last `top` at least `-slow_max_pp` behind (slowest first). `with_figures` adds their figures."""
+    fast, slow = [], []
+    for entries in ranking.values():
+        fast += [
+            e
+            for e in entries[:top]
+            if e.vs_time_progress_pp is not None and e.vs_time_progress_pp >= fast_min_pp
+        ]
+        tail = [
+            e
+            for e in reversed(entries)
+            if e.vs_time_progress_pp is not None and e.vs_time_progress_pp <= slow_max_pp
+        ]
+        slow += tail[:top]
+    fast.sort(key=lambda e: (-e.vs_time_progress_pp, e.project_id))
+    slow.sort(key=lambda e: (e.vs_time_progress_pp, e.project_id))
+    return fast, slow
+
+
+def with_figures(entries: list[PaceEntry], *, year: int, month: int, as_of=None) -> list[PaceEntry]:
+    """The entries with each project's full figures (two queries for all of them)."""
+    if not entries:
+        return []
+    figs = figures_by_project(
+        project_ids=[e.project_id for e in entries], year=year, month=month, as_of=as_of
+    )
+    return [replace(e, figures=figs[e.project_id]) for e in entries]
+
+
+@dataclass(frozen=True)
+class MoneyView:
+    """Everything a dashboard shows about money, from one scan of the counted values (see `money_view`)."""
+
+    figures: Figures
+    groups: dict  # {dim: {key: Figures}}
+    structure: dict  # {flag: Share}
+    series: list  # monthly_completion rows
+    yoy: tuple  # (this year's plan list 1–N月, last year's plan list 1–N月, 同比 %)
+
+
+def money_view(
+    *, projects, dims: Iterable[str] = (), year: int, month: int, as_of: dt.datetime | None = None
+) -> MoneyView:
+    """A dashboard's money in two queries (the plans; the values grouped by `dims`, the structure
+    flags, year and month): the same numbers as `overview`, `monthly_completion` and
+    `yoy_on_plan_sets_by`, from one scan of the values instead of three."""
+    dims = tuple(dims)
+    flags = tuple(STRUCTURE_FLAGS)
+    scope = _project_filter(projects)
+    paths = _paths(dims + flags)
+    py, pm = previous_month(year, month)
+    period = {"year": year, "month": month, "basis": Basis.APPROVED, "as_of": as_of}
+
+    def in_plan(y):
+        return Q(year=y, project_id__in=AnnualPlan.objects.filter(year=y).values("project_id"))
+
+    plans = _plans(projects, year).values(*paths).annotate(total=_money_sum("planned_investment"))
+    sums: dict = {tuple(row[p] for p in paths): Sums(annual_plan=as_money(row["total"])) for row in plans}
+    values = (
+        counted_values(basis=Basis.APPROVED, as_of=as_of)
+        .filter(Q(year__in=(year, year - 1), month__lte=month) | Q(year=py, month=pm), **scope)
+        .order_by()
+        .values(*paths, "year", "month")
+        .annotate(
+            total=_money_sum("invested"), listed=_money_sum("invested", in_plan(year) | in_plan(year - 1))
+        )
+    )
+    acc: dict = {}
+    by_month: dict = {}
+    yoy_this = yoy_last = ZERO
+    for row in values:
+        key = tuple(row[p] for p in paths)
+        y, m, total, listed = row["year"], row["month"], as_money(row["total"]), as_money(row["listed"])
+        ytd, month_inv, prev, last = acc.get(key, (ZERO, ZERO, ZERO, ZERO))
+        if y == year and m <= month:
+            ytd += total
+            by_month[m] = by_month.get(m, ZERO) + total
+            yoy_this += listed
+        if y == year - 1 and m <= month:
+            last += total
+            yoy_last += listed
+        if (y, m) == (year, month):
+            month_inv += total
+        if (y, m) == (py, pm):
+            prev += total
+        acc[key] = (ytd, month_inv, prev, last)
+    for key, (ytd, month_inv, prev, last) in acc.items():
+        sums[key] = replace(
+            sums.get(key, Sums()),
+            ytd_completed=ytd,
+            month_invested=month_inv,
+            prev_month_invested=prev,
+            last_year_ytd=last,
+        )
+    total = sum(sums.values(), Sums())
+    groups = {}
+    for i, dim in enumerate(dims):
+        rolled: dict = {}
+        for key, part in sums.items():
+            rolled[key[i]] = rolled.get(key[i], Sums()) + part
+        groups[dim] = _figures_of(rolled, rolled, **period)
+    parts: dict = {}
+    for key, part in sums.items():
+        for flag, marked in zip(flags, key[len(dims) :], strict=True):
+            if marked:
+                parts[flag] = parts.get(flag, Sums()) + part
+    structure = {flag: _share(parts.get(flag, Sums()), total) for flag in flags} if sums else {}
+    return MoneyView(
+        figures=Figures.from_sums(total, **period),
+        groups=groups,
+        structure=structure,
+        series=_series(by_month, total.annual_plan, month),
+        yoy=(yoy_this, yoy_last, growth(yoy_this, yoy_last)),
+    )
+
+
+# --- 赛马: indicators, points, ranks -------------------------------------------------------------
+
+TWO_DP = Decimal("0.01")
+
+
+def _points(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(TWO_DP, rounding=ROUND_HALF_UP)
+
+
+def competition_ranks(values: dict, *, higher_is_better: bool = True) -> dict:
+    """Ranks "1, 1, 3": equal values share a rank, the next rank skips; None ranks after all (None)."""
+    present = [v for v in values.values() if v is not None]
+    ordered = sorted(present, reverse=higher_is_better)
+    ranks = {}
+    for key, value in values.items():
+        ranks[key] = None if value is None else ordered.index(value) + 1
+    return ranks
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one indicator becomes points (configured by the office per year, see dashboards)."""
+
+    code: str
+    label: str
+    dimension: str
+    weight: Decimal  # full points
+    method: str  # "rank" | "linear" | "threshold"
+    floor: Decimal | None = None  # linear: value giving 0 points
+    target: Decimal | None = None  # linear: value giving full points; also red/green
+    thresholds: tuple = ()  # threshold: ((value at least, points), …)
+    higher_is_better: bool = True
+
+
+def rule_points(rule: Rule, value: Decimal | None, rank: int | None, n: int) -> Decimal:
+    """Points of one indicator value.
+
+    rank: first gets the full weight, each rank below loses weight/n (ties share the rank);
+    linear: 0 at or below `floor`, full at or above `target`, in proportion between;
+    threshold: the points of the highest threshold reached (0 below all).
+    A missing value (no base: no plan, nothing last year) scores 0.
+    """
+    weight = Decimal(rule.weight)
+    if value is None:
+        return _points(0)
+    if rule.method == "rank":
+        if rank is None or not n:
+            return _points(0)
+        return _points(weight * (n - rank + 1) / n)
+    if rule.method == "linear":
+        floor, target = Decimal(rule.floor or 0), Decimal(rule.target or 0)
+        if not rule.higher_is_better:
+            value, floor, target = -value, -floor, -target
+        if value >= target:
+            return _points(weight)
+        if value <= floor or target == floor:
+            return _points(0)
+        return _points(weight * (value - floor) / (target - floor))
+    if rule.method == "threshold":
+        best = Decimal(0)
+        for at_least, pts in rule.thresholds:
+            if value >= Decimal(str(at_least)):
+                best = max(best, Decimal(str(pts)))
+        return _points(min(best, weight))
+    raise ValueError(f"unknown method {rule.method}")
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    rule: Rule
+    value: Decimal | None
+    rank: int | None
+    points: Decimal
+
+    @property
+    def met(self) -> bool | None:
+        """Green (True) / red (False) against the rule's target; None when either is missing."""
+        if self.value is None or self.rule.target is None:
+            return None
+        return (
+            self.value >= self.rule.target if self.rule.higher_is_better else self.value <= self.rule.target
+        )
+
+
+@dataclass(frozen=True)
+class Score:
+    key: object
+    total: Decimal
+    rank: int
+    lines: tuple[ScoreLine, ...]
+
+    def dimension_points(self) -> dict[str, Decimal]:
+        result: dict[str, Decimal] = {}
+        for line in self.lines:
+            result[line.rule.dimension] = result.get(line.rule.dimension, Decimal("0.00")) + line.points
+        return result
+
+
+def race_scores(values: dict, rules: list[Rule]) -> list[Score]:
+    """Score every competitor: `values` is `{key: {indicator code: value}}`. Each indicator's points by
+    its rule, the total, and the rank by total (ties share a rank). Ordered by rank, then key order."""
+    keys = list(values)
+    n = len(keys)
+    ranks = {
+        rule.code: competition_ranks(
+            {k: values[k].get(rule.code) for k in keys}, higher_is_better=rule.higher_is_better
+        )
+        for rule in rules
+    }
+    scored = []
+    for key in keys:
+        lines = tuple(
+            ScoreLine(
+                rule=rule,
+                value=values[key].get(rule.code),
+                rank=ranks[rule.code][key],
+                points=rule_points(rule, values[key].get(rule.code), ranks[rule.code][key], n),
+            )
+            for rule in rules
+        )
+        scored.append((key, sum((line.points for line in lines), Decimal("0.00")), lines))
+    totals = competition_ranks({key: total for key, total, _ in scored})
+    result = [Score(key=key, total=total, rank=totals[key], lines=lines) for key, total, lines in scored]
+    order = {key: i for i, key in enumerate(keys)}
+    result.sort(key=lambda s: (s.rank, order[s.key]))
+    return result
+
+
+# The indicators a scheme may use, each computed for every competitor (county/zone or department)
+# by `indicator_values`; `drill` names the project set behind it (PROJECT_SETS, or a flag).
+INDICATORS = {
+    "completion_rate": {"label": "年度投资完成率(%)", "dimension": "scale", "drill": "planned"},
+    "vs_time_progress": {"label": "超时间进度(百分点)", "dimension": "scale", "drill": "planned"},
+    "yoy_rate": {"label": "投资同比增速(%)", "dimension": "scale", "drill": "planned"},
+    "industrial_share": {"label": "工业投资占比(%)", "dimension": "structure", "drill": "is_industrial"},
+    "industrial_yoy": {"label": "工业投资增速(%)", "dimension": "structure", "drill": "is_industrial"},
+    "private_share": {"label": "民间投资占比(%)", "dimension": "structure", "drill": "is_private"},
+    "private_share_change": {
+        "label": "民间投资占比变化(百分点)",
+        "dimension": "structure",
+        "drill": "is_private",
+    },
+    "high_tech_yoy": {"label": "高技术产业投资增速(%)", "dimension": "structure", "drill": "is_high_tech"},
+    "start_rate": {"label": "新建项目开工率(%)", "dimension": "start", "drill": "started"},
+    "resume_rate": {"label": "续建项目复工率(%)", "dimension": "start", "drill": "resumed"},
+    "start_resume_rate": {"label": "开复工率(%)", "dimension": "start", "drill": "started"},
+    "reserve_multiple": {
+        "label": "储备项目总投资/固定资产投资目标(倍)",
+        "dimension": "reserve",
+        "drill": "in_reserve",
+    },
+    "reserve_conversion": {"label": "储备转化率(%)", "dimension": "reserve", "drill": "reserve_converted"},
+}
+
+
+def indicator_values(
+    *,
+    projects,
+    by: str,
+    keys,
+    year: int,
+    month: int,
+    as_of: dt.datetime | None = None,
+    fai_targets: dict | None = None,
+) -> dict:
+    """`{key: {indicator code: value}}` for every key of `keys` (county ids or department ids), from
+    the figures, counts, 同比 and structure of each group. Eight queries whatever the number of
+    projects. `fai_targets` ({key: 万元}) is each area's fixed-asset investment target, the base of
+    the reserve multiple."""
+    keys = list(keys)
+    figs = figures_by(projects=projects, by=by, year=year, month=month, as_of=as_of, keys=keys)
+    cnt = counts_by(projects=projects, by=by, year=year, month=month, as_of=as_of)
+    yoy = yoy_on_plan_sets_by(projects=projects, by=by, year=year, month=month, as_of=as_of)
+    struct = structure_by(projects=projects, by=by, year=year, month=month, as_of=as_of)
+    fai_targets = fai_targets or {}
+    result = {}
+    for key in keys:
+        f, c, s = figs[key], cnt.get(key, Counts()), struct.get(key, {})
+        target = fai_targets.get(key)
+        empty = Share(ZERO, None, ZERO, None, None)
+        result[key] = {
+            "completion_rate": f.completion_rate,
+            "vs_time_progress": f.vs_time_progress_pp,
+            "yoy_rate": yoy.get(key, (ZERO, ZERO, None))[2],
+            "industrial_share": s.get("is_industrial", empty).share,
+            "industrial_yoy": s.get("is_industrial", empty).yoy_rate,
+            "private_share": s.get("is_private", empty).share,
+            "private_share_change": s.get("is_private", empty).share_change_pp,
+            "high_tech_yoy": s.get("is_high_tech", empty).yoy_rate,
+            "start_rate": c.start_rate,
+            "resume_rate": c.resume_rate,
+            "start_resume_rate": c.start_resume_rate,
+            "reserve_multiple": (
+                (c.reserve_investment / Decimal(target)).quantize(TWO_DP, rounding=ROUND_HALF_UP)
+                if target
+                else None
+            ),
+            "reserve_conversion": c.reserve_conversion,
+        }
+    return result

@@ -1,4 +1,5 @@
 import os
+import socket
 
 import pytest
 from django.conf import settings
@@ -62,9 +63,19 @@ def celery_eager(settings):
     """
     from config.celery import app
 
+    # Read before the settings change: Celery loads its configuration lazily from the settings, so
+    # when this fixture is the first to touch it, reading after would save (and "restore") eager mode.
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def closed_port():
+    """A local port nothing listens on: connecting is refused at once (a Redis that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

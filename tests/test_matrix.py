@@ -27,6 +27,7 @@ from projects.choices import ImportKind, ImportStatus
 from projects.models import Approval, ApprovalKind, ImportBatch
 from reporting.choices import ReportStatus
 from reporting.models import MonthlyReport, ReportPhoto
+from scheduling.models import Notification, Schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,24 @@ ANY_405 = (L, 405, 405, 405, 405, 405, 405, 405, 405, 405)
 API_405 = (A, 405, 405, 405, 405, 405, 405, 405, 405, 405)
 STAFF = (L, ADM, ADM, ADM, ADM, ADM, ADM, ADM, 200, ADM)
 BATCH = {"batch_id": "zz_monthly_batch"}
+# dashboards (issue 12): the office's pages; a draft and a published city bulletin
+OFFICE_ONLY = (L, 200, 403, 403, 403, 403, 403, 403, 200, 403)
+DRAFT, PUBLISHED = {"pk": "draft_bulletin"}, {"pk": "city_bulletin"}
+DRAFT_READ = (L, 200, 200, 200, 404, 404, 404, 404, 200, 404)
+PUBLISHED_READ = (L, 200, 200, 200, 200, 200, 200, 200, 200, 404)
+# Dispatch: zezhou's own notification; the report-due schedule; a day of the 春节 holiday.
+NOTICE = {"pk": "zz_notice"}
+DUE = {"pk": "due_schedule"}
+SPRING = {"day": "spring_day"}
+OWN_NOTICE = (L, 404, 404, 404, GO, 404, 404, 404, 404, 404)
+OWN_NOTICE_API = (A, 404, 404, 404, 200, 404, 404, 404, 404, 404)
+SCHEDULES = (L, 200, 200, 403, 403, 403, 403, 403, 200, 403)
+ADMIN_ONLY = (L, 403, 403, 403, 403, 403, 403, 403, 200, 403)
+ADMIN_GO = (L, 403, 403, 403, 403, 403, 403, 403, GO, 403)
+# 入库纳统: readers are the bureau, the office, leaders and admin; managers the bureau and admin.
+INCL_READ = (L, 200, 200, 200, 403, 403, 403, 403, 200, 403)
+INCL_MANAGE = (L, 403, 403, 200, 403, 403, 403, 403, 200, 403)
+API_INCL_READ = (A, 200, 200, 200, 403, 403, 403, 403, 200, 403)
 ZZ = {"pk": "zz_project"}
 
 # fmt: off
@@ -154,6 +173,53 @@ MATRIX = [
     Row("reporting:report_photo_thumb",        {"pk": "zz_photo"}, "get",   ZZ_READ),
     Row("reporting:report_correct",            {"pk": "zz_approved"}, "get", (L,   200,   403,   403,  200,   403,   404,    404, 200,  404)),
     Row("reporting:report_correct",            {"pk": "zz_draft"}, "get",   (L,    403,   403,   403,  403,   403,   404,    404, 403,  404), note="drafts are edited, not corrected"),
+    # --- dispatch: inbox (one's own only), schedules (office, leaders read; admin edits), calendar ---
+    Row("scheduling:notification_list",        {},                "get",    ALL),
+    Row("scheduling:notification_open",        NOTICE,            "get",    OWN_NOTICE),
+    Row("scheduling:notification_read",        NOTICE,            "post",   OWN_NOTICE),
+    Row("scheduling:notification_read",        NOTICE,            "get",    ANY_405),
+    Row("scheduling:notification_read_all",    {},                "post",   (L,    GO,    GO,    GO,   GO,    GO,    GO,     GO,  GO,   GO)),
+    Row("scheduling:notification_preferences", {},                "get",    ALL),
+    Row("scheduling:notification_preferences", {},                "post",   (L,    GO,    GO,    GO,   GO,    GO,    GO,     GO,  GO,   GO), data={"email": "on"}),
+    Row("scheduling:schedule_list",            {},                "get",    SCHEDULES),
+    Row("scheduling:schedule_detail",          DUE,               "get",    SCHEDULES),
+    Row("scheduling:schedule_edit",            DUE,               "get",    ADMIN_ONLY),
+    Row("scheduling:schedule_edit",            DUE,               "post",   ADMIN_ONLY, note="empty form"),
+    Row("scheduling:schedule_run",             DUE,               "post",   (L,    GO,    403,   403,  403,   403,   403,    403, GO,   403)),
+    Row("scheduling:schedule_run",             DUE,               "get",    ANY_405),
+    Row("scheduling:workday_calendar",         {},                "get",    ALL),
+    Row("scheduling:workday_save",             {},                "post",   ADMIN_GO, data={"date": "2026-12-14", "is_working_day": "0", "name": "临时"}),
+    Row("scheduling:workday_delete",           SPRING,            "post",   ADMIN_GO),
+    Row("scheduling:workday_import",           {},                "post",   ADMIN_GO, data={"year": "2026"}),
+    # --- 入库纳统 (inclusion): the statistics bureau manages; the office and leaders read ---
+    Row("inclusion:screening",                 {},                "get",    INCL_READ),
+    Row("inclusion:bulk",                      {},                "get",    ANY_405),
+    Row("inclusion:bulk",                      {},                "post",   (L,    403,   403,   GO,   403,   403,   403,    403, GO,   403), note="nothing ticked: back with a message"),
+    Row("inclusion:rules",                     {},                "get",    INCL_READ),
+    Row("inclusion:rules",                     {},                "post",   (L,    403,   403,   GO,   403,   403,   403,    403, GO,   403), note="empty form"),
+    Row("inclusion:directory",                 {},                "get",    INCL_READ),
+    Row("inclusion:directory",                 {},                "post",   (L,    403,   403,   400,  403,   403,   403,    403, 400,  403), note="no file"),
+    Row("inclusion:directory_preview",         {"pk": "dir_upload"}, "get", INCL_MANAGE),
+    Row("inclusion:directory_commit",          {"pk": "dir_upload"}, "get", ANY_405),
+    Row("inclusion:directory_commit",          {"pk": "dir_upload"}, "post", (L,   403,   403,   GO,   403,   403,   403,    403, GO,   403), note="has errors: back to preview"),
+    Row("inclusion:status_import",             {},                "get",    INCL_MANAGE),
+    Row("inclusion:status_import_preview",     {"pk": "status_upload"}, "get", INCL_MANAGE),
+    Row("inclusion:status_import_commit",      {"pk": "status_upload"}, "get", ANY_405),
+    Row("inclusion:status_import_commit",      {"pk": "status_upload"}, "post", (L, 403,   403,   GO,   403,   403,   403,    403, GO,   403), note="has errors: back to preview"),
+    Row("inclusion:export",                    {"kind": "export_progress"}, "get", INCL_READ),
+    Row("inclusion:export_job",                {"pk": "stats_job"}, "get",  (L,    404,   404,   200,  403,   403,   403,    403, 404,  403), note="stats's own job"),
+    Row("inclusion:export_download",           {"pk": "stats_job"}, "get",  (L,    404,   404,   200,  403,   403,   403,    403, 404,  403)),
+    Row("inclusion:detail",                    ZZ,                "get",    INCL_READ),
+    Row("inclusion:move",                      ZZ,                "post",   (L,    403,   403,   400,  403,   403,   404,    404, 400,  404), note="no status chosen"),
+    Row("inclusion:evidence_upload",           ZZ,                "post",   (L,    GO,    403,   GO,   GO,    403,   404,    404, GO,   404), note="no file: back with a message"),
+    Row("inclusion:evidence_request",          ZZ,                "post",   (L,    403,   403,   GO,   403,   403,   404,    404, GO,   404), note="nothing chosen: back with a message"),
+    Row("inclusion:evidence_file",             {"pk": "zz_evidence"}, "get", ZZ_READ),
+    Row("api:inclusion-list",                  {},                "get",    API_INCL_READ),
+    Row("api:inclusion-detail",                ZZ,                "get",    API_INCL_READ),
+    Row("api:inclusion-move",                  ZZ,                "post",   (A,    403,   403,   400,  403,   403,   403,    403, 400,  403), note="empty body"),
+    Row("api:inclusion-bulk",                  {},                "post",   (A,    403,   403,   400,  403,   403,   403,    403, 400,  403), note="empty body"),
+    Row("api:inclusion-directory-list",        {},                "get",    API_INCL_READ),
+    Row("api:inclusion-directory-detail",      {"pk": "dir_entry"}, "get",  API_INCL_READ),
     # --- API ---
     Row("api:api-root",                       {},                "get",    API_ALL),
     Row("api:project-list",                   {},                "get",    API_ALL),
@@ -171,8 +237,47 @@ MATRIX = [
     Row("api:report-approve",                 {"pk": "zz_submitted"}, "post", (A, 200,   403,   403,  403,   200,   403,    403, 200,  403)),
     Row("api:report-return",                  {"pk": "zz_submitted"}, "post", (A, 400,   403,   403,  403,   400,   403,    403, 400,  403), note="no reason"),
     Row("api:report-correct",                 {"pk": "zz_approved"}, "post", (A,  400,   403,   403,  400,   403,   404,    404, 400,  403), note="no reason"),
+    Row("api:notification-list",               {},                "get",    API_ALL),
+    Row("api:notification-detail",             NOTICE,            "get",    OWN_NOTICE_API),
+    Row("api:notification-read",               NOTICE,            "post",   OWN_NOTICE_API),
+    Row("api:notification-read-all",           {},                "post",   API_ALL),
+    Row("api:notification-unread",             {},                "get",    API_ALL),
+    Row("api:workday-list",                    {},                "get",    API_ALL),
+    Row("api:workday-detail",                  {"date": "spring_day"}, "get", API_ALL),
+    Row("api:workday-list",                    {},                "post",   API_405),
     Row("api-schema",                         {},                "get",    API_ALL),
     Row("api-docs",                           {},                "get",    API_ALL),
+    # --- dashboards, 赛马, map, bulletins, targets (issue 12) ---
+    Row("dashboards:city",                    {},                "get",    (L,    200,   200,   200,  GO,    GO,    GO,     GO,  200,  403), note="units: to their own"),
+    Row("dashboards:area",                    {"pk": "zezhou"},  "get",    (L,    200,   200,   200,  200,   200,   404,    404, 200,  404)),
+    Row("dashboards:department",              {"pk": "jtj"},     "get",    (L,    200,   200,   200,  404,   404,   404,    200, 200,  404)),
+    Row("dashboards:drill",                   {},                "get",    ALL, data={"set": "planned"}),
+    Row("dashboards:drill",                   {},                "get",    (L,    404,   404,   404,  404,   404,   404,    404, 404,  404), data={"set": "nonsense"}),
+    Row("dashboards:map",                     {},                "get",    ALL),
+    Row("dashboards:ranking",                 {},                "get",    ALL),
+    Row("dashboards:ranking_publish",         {},                "get",    ANY_405),
+    Row("dashboards:ranking_publish",         {},                "post",   (L,    GO,    403,   403,  403,   403,   403,    403, GO,   403)),
+    Row("dashboards:scheme_edit",             {},                "get",    OFFICE_ONLY),
+    Row("dashboards:bulletin_list",           {},                "get",    ALL),
+    Row("dashboards:bulletin_create",         {},                "get",    ANY_405),
+    Row("dashboards:bulletin_create",         {},                "post",   (L,    GO,    403,   403,  403,   403,   403,    403, GO,   403)),
+    Row("dashboards:bulletin_templates",      {},                "get",    OFFICE_ONLY),
+    Row("dashboards:bulletin_detail",         DRAFT,             "get",    DRAFT_READ),
+    Row("dashboards:bulletin_detail",         PUBLISHED,         "get",    PUBLISHED_READ),
+    Row("dashboards:bulletin_edit",           DRAFT,             "get",    (L,    200,   403,   403,  404,   404,   404,    404, 200,  404)),
+    Row("dashboards:bulletin_publish",        DRAFT,             "post",   (L,    GO,    403,   403,  404,   404,   404,    404, GO,   404)),
+    Row("dashboards:bulletin_docx",           PUBLISHED,         "get",    PUBLISHED_READ),
+    Row("dashboards:bulletin_xlsx",           DRAFT,             "get",    DRAFT_READ),
+    Row("dashboards:target_list",             {},                "get",    (L,    200,   200,   200,  403,   403,   403,    403, 200,  403)),
+    Row("dashboards:target_edit",             {"org_pk": "zezhou", "year": "year_2025"}, "get", OFFICE_ONLY),
+    Row("dashboards:target_upload",           {},                "get",    OFFICE_ONLY, note="the sheet to fill in"),
+    Row("api:dashboard-city-list",            {},                "get",    (A,    200,   200,   200,  403,   403,   403,    403, 200,  403)),
+    Row("api:dashboard-area-detail",          {"pk": "zezhou"},  "get",    (A,    200,   200,   200,  200,   200,   404,    404, 200,  404)),
+    Row("api:dashboard-department-detail",    {"pk": "jtj"},     "get",    (A,    200,   200,   200,  404,   404,   404,    200, 200,  404)),
+    Row("api:ranking-list",                   {},                "get",    (A,    200,   200,   200,  404,   404,   404,    404, 200,  404), note="not yet published"),
+    Row("api:bulletin-list",                  {},                "get",    API_ALL),
+    Row("api:bulletin-detail",                PUBLISHED,         "get",    (A,    200,   200,   200,  200,   200,   200,    200, 200,  404)),
+    Row("api:bulletin-detail",                DRAFT,             "get",    (A,    200,   200,   200,  404,   404,   404,    404, 200,  404)),
     # --- admin: staff only ---
     Row("admin:index",                        {},                "get",    STAFF),
     Row("admin:projects_project_changelist",  {},                "get",    STAFF),
@@ -221,15 +326,65 @@ def matrix_world(world):
             image_progress="主体结构施工",
         )
 
+    # dashboards (issue 12)
+    from types import SimpleNamespace
+
+    from dashboards.models import Bulletin
+
+    world.year_2025 = SimpleNamespace(pk=2025)
+    world.draft_bulletin = Bulletin.objects.create(year=2025, month=10, title="草稿通报", body="[[ytd_yi]]")
+    world.city_bulletin = Bulletin.objects.create(
+        year=2025,
+        month=9,
+        title="九月通报",
+        body="完成[[ytd_yi]]亿元",
+        status="published",
+        figures={"ytd_yi": [["1.0", None]]},
+    )
+
     world.zz_approved = report(8, ReportStatus.APPROVED)
     world.zz_submitted = report(9, ReportStatus.SUBMITTED)
     world.zz_draft = report(10, ReportStatus.DRAFT)
+    world.zz_notice = Notification.objects.create(
+        recipient=world["zezhou"],
+        kind="report_due",
+        key="2025-10",
+        title="【报送提醒】10月进展",
+        url="/reports/",
+    )
+    world.due_schedule = Schedule.objects.get(code="report_due")
+    world.spring_day = "2026-02-17"
     world.zz_photo = ReportPhoto.objects.create(
         report=world.zz_draft,
         image=ContentFile(PNG_1PX, name="site.png"),
         thumbnail=ContentFile(PNG_1PX, name="site_thumb.png"),
     )
+    _inclusion_objects(world)
     return world
+
+
+def _inclusion_objects(world):
+    """What the 入库纳统 rows need: evidence on 泽州县's project, two rejected uploads and a finished
+    export job of `stats`, a directory entry, and the export kind standing in for a URL kwarg."""
+    from types import SimpleNamespace
+
+    from inclusion.models import DirectoryEntry, DirectoryUpload, EvidenceFile, EvidenceKind, ExportJob
+
+    world.zz_evidence = EvidenceFile.objects.create(
+        project=world.zz_project,
+        kind=EvidenceKind.objects.get(code="site_photo"),
+        file=ContentFile(PNG_1PX, name="evidence.png"),
+        file_format="png",
+        size=len(PNG_1PX),
+    )
+    upload = {"uploaded_by": world["stats"], "status": "rejected", "content": b"", "file_sha256": "2" * 64}
+    world.dir_upload = DirectoryUpload.objects.create(kind="directory", file_name="名录库.xlsx", **upload)
+    world.status_upload = DirectoryUpload.objects.create(kind="status", file_name="清单.xlsx", **upload)
+    world.stats_job = ExportJob.objects.create(
+        kind="progress", requested_by=world["stats"], status="done", file_name="进度.xlsx", content=b"PK"
+    )
+    world.dir_entry = DirectoryEntry.objects.create(credit_code="91140525000000001Y", name="测试单位")
+    world.export_progress = SimpleNamespace(pk="progress")
 
 
 def _outcome(response) -> str:
@@ -263,7 +418,10 @@ def _request(client, row: Row, url: str, world):
 
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.label)
 def test_matrix(row, matrix_world, client):
-    kwargs = {k: getattr(matrix_world, v).pk for k, v in row.kwargs.items()}
+    # A kwarg names a matrix-world object (its pk goes in the URL) or a plain value (a date).
+    kwargs = {
+        k: getattr(getattr(matrix_world, v), "pk", getattr(matrix_world, v)) for k, v in row.kwargs.items()
+    }
     url = reverse(row.name, kwargs=kwargs)
     lines, failed = [], False
     for persona, expected in zip(PERSONAS, row.expected, strict=True):

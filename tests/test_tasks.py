@@ -67,14 +67,6 @@ def sent(monkeypatch):
 
 
 @pytest.fixture
-def closed_port():
-    """A local port nothing listens on: connecting is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
 def silent_port():
     """A port that takes the connection and never answers, like a Redis that hangs or a NAT gone stale.
 

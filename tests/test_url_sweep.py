@@ -100,6 +100,8 @@ def samples(world):
         "object_id": world.zz_project.pk,
         "id": world["zezhou"].pk,
         "content_type_id": 1,
+        "date": "2026-02-17",  # a day in the working-day calendar (春节)
+        "day": "2026-02-17",
     }
 
 

@@ -37,12 +37,14 @@ INSTALLED_APPS = [
     "projects",
     "reporting",
     "issues",
+    "inclusion",
     "dashboards",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.locale.DefaultLanguageMiddleware",
@@ -72,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.portal",
+                "scheduling.context_processors.inbox",
             ],
         },
     },
@@ -97,6 +100,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Content-Security-Policy (config/security.py; the shape of Django 6.0's setting): scripts only from
+# our own static files, nothing framed, forms posted only here.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# A login lasts a working day on a shared office PC (hours, from login), and may end when the browser
+# closes (DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE=true).
+SESSION_COOKIE_AGE = int(env.float("DJANGO_SESSION_HOURS", default=8) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -107,6 +129,12 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no English "AXES: BEGIN …" banner at every start (twice under runserver)
+# Behind a reverse proxy: its address(es) or network(s); the client address is then read from its
+# header (X-Forwarded-For), and only for requests that come from it (accounts/network.py).
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_HEADER = env("DJANGO_TRUSTED_PROXY_HEADER", default="HTTP_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -131,12 +159,22 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Upload limits for Excel imports (ledgers, monthly grids); configurable per deployment.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
-IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+# openpyxl keeps every shared string in memory (~100 bytes each, even an empty one): counted and
+# bounded before parsing, so one upload stays well under 300 MB (issue 14).
+IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=400_000)
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 # Monthly reports are due by this day of the following month (the seeds use the 5th); a value above
 # 28 means the last day of that month (31: 31 January, 28/29 February, 30 April …).
 REPORT_DUE_DAY = env.int("REPORT_DUE_DAY", default=5)
+
+# 入库纳统 (inclusion app): the planned-total-investment threshold in 万元 when the bureau's rule sets
+# none, the size limit of one evidence file, and the row count above which an export is built in
+# the background (progress bar, download link) instead of inside the request.
+INCLUSION_MIN_INVESTMENT = env.int("INCLUSION_MIN_INVESTMENT", default=500)
+INCLUSION_EVIDENCE_MAX_BYTES = env.int("INCLUSION_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+INCLUSION_EXPORT_INLINE_ROWS = env.int("INCLUSION_EXPORT_INLINE_ROWS", default=3000)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -163,6 +201,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 # A task is acknowledged when done, and a worker killed mid-task puts it back: tasks are idempotent.
 CELERY_TASK_ACKS_LATE = True
+# One queue by default; a deployment (or a test's own worker) may name another for all its tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A web request that queues work must not hang when Redis is down or unreachable: a refused
@@ -186,7 +226,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that drops packets must not hold a request: the cache is only an optimisation.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -219,7 +266,37 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal_without_traceback": {"()": "config.logging_filters.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own console handler would print every django.* record a second time beside root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["refusal_without_traceback"]},
+    },
 }
+
+# --- dashboards (issue 12): the 骏马/蜗牛 lists and how long cached figures live ---
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=600)
+# Classes of projects by annual plan (万元, largest first); key projects form their own class.
+PACE_BANDS = [(10000, "年度计划1亿元以上"), (5000, "年度计划5000万—1亿元"), (0, "年度计划5000万元以下")]
+PACE_TOP = env.int("PACE_TOP", default=3)  # per class
+PACE_FAST_MIN_PP = env.int("PACE_FAST_MIN_PP", default=5)  # 骏马: at least this far ahead of 时间进度
+PACE_SLOW_MAX_PP = env.int("PACE_SLOW_MAX_PP", default=-20)  # 蜗牛: at least this far behind
+# --- dispatch (scheduling) ---------------------------------------------------------------------
+# Beat only triggers the sweep; what is due, and whether it already went out, is in the database.
+# django-celery-beat's DatabaseScheduler installs these entries into its tables at start-up.
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-sweep": {
+        "task": "scheduling.sweep",
+        "schedule": env.int("DISPATCH_SWEEP_SECONDS", default=300),
+    },
+    "dispatch-redeliver": {"task": "scheduling.redeliver_pending", "schedule": 120},
+}
+# A slot the sweep missed (beat down, machine off) is still sent if the next sweep is this close.
+DISPATCH_CATCH_UP_HOURS = env.int("DISPATCH_CATCH_UP_HOURS", default=72)
+# A failed e-mail or robot message is retried with backoff (1, 2, 4 … minutes) this many times.
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=6)
+# Links in e-mails and robot messages point here.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

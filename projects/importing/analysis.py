@@ -37,6 +37,9 @@ from .safety import UnsafeFile, load_workbook_safely
 logger = logging.getLogger(__name__)
 
 CELLS_CACHE_SECONDS = 30 * 60  # preview → confirm
+OUT_OF_SCOPE = (
+    "在您的管辖范围内未找到该项目（项目代码或项目名称＋建设单位），不能导入：请核对，或由项目所属单位导入"
+)
 CHUNK = 1000
 
 # Project fields an import may set, with their ledger column (the row's key in LedgerRow.values).
@@ -165,6 +168,9 @@ def _read_cells(data: bytes) -> list[SheetCells]:
         sheets = cache.get(key)
     except (AttributeError, ImportError, pickle.UnpicklingError):
         sheets = None  # written by other code (a web process from before a deploy): parse again
+    except Exception as exc:  # Redis down or unreachable: the cache is an optimisation, parse again
+        logger.warning("ledger import: parsed-cells cache unavailable (%s: %s)", exc.__class__.__name__, exc)
+        sheets = None
     if sheets is not None:
         return sheets
     wb = load_workbook_safely(data)
@@ -179,7 +185,10 @@ def _read_cells(data: bytes) -> list[SheetCells]:
         ) from exc
     finally:
         wb.close()
-    cache.set(key, sheets, CELLS_CACHE_SECONDS)
+    try:
+        cache.set(key, sheets, CELLS_CACHE_SECONDS)
+    except Exception as exc:  # the confirm step will parse the file again
+        logger.warning("ledger import: parsed-cells cache unavailable (%s: %s)", exc.__class__.__name__, exc)
     return sheets
 
 
@@ -267,9 +276,13 @@ def _plan_rows(actor, analysis: Analysis, *, lock: bool):
         project = by_code.get(v["code"]) if v.get("code") else None
         if project is None:
             project = by_name.get(_name_key(v))
-            if project is not None and v.get("code") and project.code and project.code != v["code"]:
-                row.error("项目代码", f"与已有项目“{project.name}”的项目代码 {project.code} 不一致，请核对")
-                continue
+        if project is not None and project.pk not in visible:
+            # Another unit's project: say nothing of it (name, county, code), only that it is not ours.
+            row.error("项目名称", OUT_OF_SCOPE)
+            continue
+        if project is not None and v.get("code") and project.code and project.code != v["code"]:
+            row.error("项目代码", f"与已有项目“{project.name}”的项目代码 {project.code} 不一致，请核对")
+            continue
         if project is None:
             plan = _new_project(actor, row, today)
         else:
@@ -279,9 +292,6 @@ def _plan_rows(actor, analysis: Analysis, *, lock: bool):
                 row.error("项目名称", f"与{_place(first, row)}是同一个已有项目“{name}”，同一项目只能出现一次")
                 continue
             claimed[project.pk] = (row, project.name)
-            if project.pk not in visible:
-                row.error("县（市、区）", f"项目“{project.name}”属于{project.county}，不在您的管辖范围内")
-                continue
             plan = _changed_project(actor, row, project, today)
         if row.errors:
             continue

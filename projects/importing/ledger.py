@@ -15,7 +15,7 @@ from itertools import chain, islice
 
 from django.core.exceptions import ValidationError
 
-from ..validators import normalise_credit_code, validate_credit_code, validate_project_code
+from ..validators import EXCEL_TEXT_MAX, normalise_credit_code, validate_credit_code, validate_project_code
 from . import parsing
 from .header import FUNDING, HEADER_SCAN_ROWS, LABELS, MAX_COLUMNS, Header, find_header, sheet_multiplier
 from .matching import LeaderDirectory, OrgDirectory, industry_from, key_level_from, nature_from
@@ -24,6 +24,7 @@ from .parsing import CellError, clean_text, compact
 MONEY_FIELDS = ("total_investment", "annual_plan", *FUNDING)
 DATE_FIELDS = ("planned_start", "planned_completion", "actual_start")
 MAX_LENGTHS = {
+    "content": EXCEL_TEXT_MAX,
     "name": 200,
     "construction_unit": 200,
     "address": 200,

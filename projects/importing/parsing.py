@@ -19,6 +19,7 @@ from ..parsing import (  # noqa: F401  (re-exported: the ledger code reads them 
     compact,
     is_blank,
     month_may_be_october,
+    normalised,
     parse_date,
     parse_money,
     parse_percent,
@@ -28,7 +29,7 @@ from ..parsing import (  # noqa: F401  (re-exported: the ledger code reads them 
 def parse_phone(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return clean_text(value).replace("\n", " ")
+    return normalised(value).replace("\n", " ")  # a number: full-width digits read as digits
 
 
 def parse_code(value) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
@@ -153,19 +153,57 @@ def ledger_commit(*, actor, batch: ImportBatch) -> ImportBatch:
             raise ImportRefused("该文件已经导入过，不能重复确认。")
         if locked.status == ImportStatus.REJECTED or not locked.content:
             raise ImportRefused("该文件有错误，不能导入。请修改后重新上传。")
+        _serialise_ledger_commits()
         analysis = analyse(actor=actor, data=bytes(locked.content), year=locked.period_year, lock=True)
-        if not (analysis.file_error or analysis.errors):
-            result = _write(actor, locked, analysis)
+        previewed_creates = (locked.summary or {}).get("counts", {}).get("create", 0)
+        created_meanwhile = previewed_creates - len(analysis.creates)
+        if created_meanwhile > 0 and not (analysis.file_error or analysis.errors):
+            # Another import (or a colleague) created some of these projects after the preview: what
+            # this ledger would do is no longer what its uploader saw. Nothing is written.
+            locked.status = ImportStatus.REJECTED
+            locked.summary = _summary(analysis)
+            locked.save(update_fields=["status", "summary"])
+            refusal = ImportRefused(
+                f"预览之后，其中 {created_meanwhile} 个新项目已由另一次导入建立（可能是同一台账被重复确认），"
+                "本次未导入任何数据，以免重复建项。请到项目库核对，或重新上传台账查看最新预览。"
+            )
+        elif not (analysis.file_error or analysis.errors):
+            try:
+                with transaction.atomic():
+                    result = _write(actor, locked, analysis)
+            except IntegrityError:
+                # A project with one of these codes was saved outside an import meanwhile (the edit form).
+                raise ImportRefused(
+                    "项目代码与刚刚保存的其他项目重复，未导入任何数据。请重新上传台账查看最新预览。"
+                ) from None
             locked.status = ImportStatus.COMMITTED
             locked.committed_at = timezone.now()
             locked.summary = {**_summary(analysis), "result": result}
             locked.save(update_fields=["status", "committed_at", "summary"])
             return locked
-        # Something changed since the preview: keep the new verdict, write no project.
-        locked.status = ImportStatus.REJECTED
-        locked.summary = _summary(analysis)
-        locked.save(update_fields=["status", "summary"])
-    raise ImportRefused("重新检查发现错误（数据可能已被修改），未导入任何数据。请查看错误列表。")
+        else:
+            # Something changed since the preview: keep the new verdict, write no project.
+            locked.status = ImportStatus.REJECTED
+            locked.summary = _summary(analysis)
+            locked.save(update_fields=["status", "summary"])
+            refusal = ImportRefused("重新检查发现错误（数据可能已被修改），未导入任何数据。请查看错误列表。")
+    raise refusal
+
+
+# Any fixed 64-bit key: the transaction-scoped PostgreSQL lock that ledger commits queue on.
+LEDGER_COMMIT_LOCK = 0x78_6D_67_6A_6C_65_64_67  # "xmgjledg"
+
+
+def _serialise_ledger_commits() -> None:
+    """One ledger commit at a time, so two confirmations of the same ledger never both create a project.
+
+    The second waits (a commit takes seconds), then re-reads the database as the first left it. On
+    PostgreSQL a transaction-scoped advisory lock; SQLite already runs one writing transaction at a
+    time (transaction_mode IMMEDIATE in settings).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_COMMIT_LOCK])
 
 
 def _write(actor, batch: ImportBatch, analysis: Analysis) -> dict:

@@ -17,6 +17,7 @@ from projects.models import Project
 from projects.money import ZERO, as_money
 from projects.parsing import CellError, parse_money, parse_percent
 from projects.periods import month_end
+from projects.validators import EXCEL_TEXT_MAX, text_limit_message
 
 from ..models import MonthlyReport
 
@@ -166,6 +167,9 @@ def validate_row(
 
     if len(clean["explanation"]) > 500:
         add("explanation", "超出说明不能超过500字")
+    for key, label in (("image_progress", "形象进度"), ("problems", "存在问题")):
+        if len(clean[key]) > EXCEL_TEXT_MAX:
+            add(key, text_limit_message(label))
 
     # The start month: the project's actual start, or for a 前期 project the date given now.
     start = project.actual_start

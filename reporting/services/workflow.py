@@ -15,7 +15,7 @@ from accounts.scoping import project_scope_q
 from projects.exceptions import TransitionError
 from projects.money import ZERO
 
-from .. import permissions
+from .. import figures_cache, permissions
 from ..choices import EDITABLE_REPORT_STATUSES, REPORT_TRANSITIONS, ReportStatus
 from ..models import MonthlyReport, ReportRevision
 from ..selectors.reports import report_editors
@@ -234,6 +234,11 @@ def reports_approve(*, actor, report_ids: list[int]) -> int:
         ],
         batch=uuid.uuid4().hex,
     )
+    # Cached dashboards and rankings of these years read the new approved values from now on (bumped
+    # now and again after the commit, so a page cached in between by another request is dropped too).
+    years = {y for r in todo for y in (r.year, r.year + 1)}
+    figures_cache.bump(*years)
+    transaction.on_commit(lambda: figures_cache.bump(*years))
     return len(todo)
 
 
@@ -330,4 +335,6 @@ def report_correct(*, actor, report: MonthlyReport, row: ReportRow, reason: str)
         changes=audit.diff(before, content_snapshot(locked)),
         message=reason,
     )
+    figures_cache.bump(locked.year, locked.year + 1)
+    transaction.on_commit(lambda: figures_cache.bump(locked.year, locked.year + 1))
     return locked

@@ -28,8 +28,9 @@
   });
 
   // Live sum of the funding breakdown on the project form, so the user sees a mismatch before saving.
+  // Only on the form: the dossier marks its (read-only) total the same way, without inputs.
   var total = document.querySelector("[data-funding-total]");
-  if (total) {
+  if (total && total.querySelector("input") && document.querySelector("[data-funding-sum]")) {
     var parts = Array.prototype.slice.call(document.querySelectorAll("[data-funding-part] input"));
     var out = document.querySelector("[data-funding-sum]");
     var cents = function (input) {

@@ -1,11 +1,16 @@
 """Ledger import, as the uploader sees it: the preview's verdict, then what the commit wrote."""
 
 import datetime as dt
+import json
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError
 
 from accounts.choices import AuditAction
 from accounts.models import AuditLog
@@ -157,7 +162,46 @@ def test_a_county_reporter_cannot_update_another_countys_project(world):
     )
     data = builders.simple_ledger([row])
     batch = preview(world, data, user="zezhou")
-    assert batch.summary["errors"][0]["message"].endswith("不在您的管辖范围内")
+    assert batch.summary["errors"][0]["message"].startswith("在您的管辖范围内未找到该项目")
+
+
+@pytest.mark.parametrize("match_by", ["name", "code", "code_and_other_name"])
+def test_another_units_project_is_not_found_and_nothing_of_it_is_shown(world, client_for, match_by):
+    """Page, stored summary and command output name nothing of 高平市's project (issue 14)."""
+    import io
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    gp = world.gp_project
+    gp.code = builders.project_code("2503", "140581", 55555)  # a valid check digit: no warning echoes it
+    gp.save(update_fields=["code"])
+    cells = {"county": "泽州县", "total": 100}
+    if match_by == "name":
+        row = existing_row(gp, **cells)
+    else:  # the code of 高平市's project, under a name only this row uses
+        row = existing_row(gp, code=gp.code, **cells)
+        row[0] = "泽州县自拟名称项目" if match_by == "code_and_other_name" else gp.name
+    data = builders.simple_ledger([row])
+    page = client_for("zezhou").post(
+        reverse("projects:import_list"),
+        {"file": SimpleUploadedFile("台账.xlsx", data), "year": 2025},
+        follow=True,
+    )
+    batch = ImportBatch.objects.get()
+    (error,) = batch.summary["errors"]
+    assert error["message"].startswith("在您的管辖范围内未找到该项目")
+    out = io.StringIO()
+    path = Path(tempfile.mkdtemp()) / "ledger.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match="文件有错误"):
+        call_command("import_projects", str(path), "--user", "zezhou", stdout=out)
+    shown = page.content.decode() + json.dumps(batch.summary, ensure_ascii=False) + out.getvalue()
+    assert "在您的管辖范围内未找到该项目" in out.getvalue()
+    for secret in ("高平市", gp.code, gp.county.name) + (
+        () if match_by != "code_and_other_name" else (gp.name,)
+    ):
+        assert secret not in shown, secret
 
 
 def test_leaders_and_statistics_may_not_import(world, fixture_bytes):
@@ -210,7 +254,7 @@ def test_messy_ledger_commits_the_values_a_person_would_read(world, leaders, fix
     assert bagong.industry == Industry.INDUSTRY
     assert bagong.key_level == KeyLevel.CITY
     assert bagong.manager_phone == "13903560001"
-    assert bagong.content == "建设标准化厂房8万平方米及配套设施"
+    assert bagong.content == "建设标准化厂房８万平方米及配套设施"  # as typed (issue 14)
     assert bagong.stage == Stage.RESERVE
     plan = bagong.annual_plans.get()
     assert (plan.year, plan.planned_investment, plan.is_new, plan.planned_start_month) == (
@@ -645,3 +689,74 @@ def test_ledger_refuses_unreadable_amounts_as_the_grid_and_the_api_do(world, typ
     assert any(e["column"] == "总投资（万元）" and message in e["message"] for e in errors), errors
     assert batch.status == ImportStatus.REJECTED
     assert not Project.objects.filter(name=row[0]).exists()
+
+
+# ---------------------------------------------------------------- the same ledger confirmed twice
+
+
+def test_a_second_preview_of_the_same_ledger_confirmed_after_the_first_creates_nothing(world, fixture_bytes):
+    data = fixture_bytes("messy_ledger.xlsx")
+    first, second = preview(world, data), preview(world, data)
+    ledger_commit(actor=world["office"], batch=first)
+    after_first = state()
+    with pytest.raises(ImportRefused, match="已由另一次导入建立") as refused:
+        ledger_commit(actor=world["office"], batch=second)
+    assert "4 个新项目" in refused.value.message
+    assert state() == after_first
+    assert Project.objects.filter(name__in=MESSY_NAMES).count() == 4
+    second.refresh_from_db()
+    assert second.status == ImportStatus.REJECTED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirmations_of_the_same_ledger_at_the_same_moment_create_each_project_once(
+    postgres_only, world, fixture_bytes
+):
+    import threading
+
+    from django.db import connection
+
+    data = fixture_bytes("messy_ledger.xlsx")
+    batches = [preview(world, data), preview(world, data)]
+    assert world["office"].role_codes  # roles cached before the threads start
+    barrier = threading.Barrier(2)
+    results = []
+
+    def confirm(batch):
+        try:
+            barrier.wait()
+            ledger_commit(actor=world["office"], batch=batch)
+            results.append("committed")
+        except ImportRefused as exc:
+            results.append(exc.message)
+        except Exception as exc:  # a 500 in the page: the test must say which
+            results.append(f"crashed: {exc.__class__.__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(b,)) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(results)[0] == "committed", results
+    assert "已由另一次导入建立" in sorted(results)[1], results
+    for name in MESSY_NAMES:
+        assert Project.objects.filter(name=name).count() == 1, name
+
+
+def test_names_are_stored_as_typed_and_still_matched_when_written_half_width(world):
+    """Issue 14: （二期） and ，： stay as typed; the same project written (二期) is the same project."""
+    typed = "巴公镇新建厂房项目（二期）"
+    unit = "泽州县示范建设有限公司（民营）"
+    data = builders.simple_ledger([builders.zezhou_row(name=typed, unit=unit)])
+    ledger_commit(actor=world["office"], batch=preview(world, data))
+    project = Project.objects.get(name=typed)
+    assert project.construction_unit == unit
+
+    half_width = builders.simple_ledger([builders.zezhou_row(name="巴公镇新建厂房项目 (二期)", unit=unit)])
+    again = preview(world, half_width)
+    assert again.summary["counts"]["create"] == 0
+    assert again.summary["counts"]["update"] + again.summary["counts"]["unchanged"] == 1
+    assert Project.objects.filter(name__startswith="巴公镇新建厂房项目").count() == 1

@@ -9,6 +9,7 @@ from projects.importing.header import canonical_header, match_column
 from projects.importing.parsing import (
     CellError,
     clean_text,
+    compact,
     parse_code,
     parse_date,
     parse_money,
@@ -95,8 +96,14 @@ def test_bad_dates_say_how_to_write_them(raw, message):
         parse_date(raw)
 
 
-def test_full_width_text_and_codes_are_normalised():
-    assert clean_text("  ＡＢＣ　１２３ ") == "ABC 123"
+def test_text_stays_as_typed_and_only_codes_and_comparisons_are_normalised():
+    """Issue 14: 某某项目（二期） is not stored as 某某项目(二期); matching still sees them alike."""
+    from projects.importing.parsing import normalised
+
+    assert clean_text("  某某项目（二期），含：道路  ") == "某某项目（二期），含：道路"
+    assert clean_text("  ＡＢＣ　１２３ ") == "ＡＢＣ　１２３"
+    assert normalised("  ＡＢＣ　１２３ ") == "ABC 123"
+    assert compact("某某项目（二期）") == compact("某某项目 (二期)") == "某某项目(二期)"
     assert parse_code("２５０３－１４０５２５－０４－０１－１２３４５６") == "2503-140525-04-01-123456"
 
 

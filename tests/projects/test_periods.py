@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.http import QueryDict
 
-from projects import periods
+from scheduling import periods
 
 D = dt.date
 

@@ -921,3 +921,15 @@ def test_project_form_refuses_unreadable_amounts_in_chinese(client_for, world, t
     response = client_for("zezhou").post("/projects/new/", project_post_data(world, total_investment=typed))
     assert message in errors_of(response)
     assert not Project.objects.filter(name="泽州县新建光伏储能一体化项目").exists()
+
+
+def test_content_longer_than_an_excel_cell_is_refused_with_its_limit(client_for, world):
+    """Issue 14: what cannot be exported whole is refused on input, so an export re-uploads unchanged."""
+    project = world.zz_project
+    response = client_for("zezhou").post(
+        f"/projects/{project.pk}/edit/", edit_post_data(project, content="很" * 32768)
+    )
+    assert response.status_code in (200, 400)
+    assert "建设规模及内容不能超过 32,767 个字" in errors_of(response)
+    project.refresh_from_db()
+    assert len(project.content) < 32768

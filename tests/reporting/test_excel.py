@@ -104,7 +104,25 @@ def test_export_never_writes_a_formula(world, client_for):
     world.zz_road.save()
     ws = openpyxl.load_workbook(io.BytesIO(export(client_for("zezhou"), world))).active
     cell = ws.cell(row=row_of(ws, world.zz_road), column=columns(ws)["项目名称"])
-    assert cell.value.startswith("'=") and cell.data_type == "s"
+    # Text with Excel's quote prefix: shown as typed, no stray apostrophe in the value (issue 14).
+    assert cell.value == '=HYPERLINK("http://evil")'
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_text_starting_like_a_formula_round_trips_unchanged(world, client_for):
+    from reporting.models import MonthlyReport
+
+    client = client_for("zezhou")
+    report = enter(world, world.zz_project, 2025, 6, 100)
+    MonthlyReport.objects.filter(pk=report.pk).update(image_progress="-3层结构施工", problems="=尚无")
+    data = export(client, world)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    row, cols = row_of(ws, world.zz_project), columns(ws)
+    assert ws.cell(row=row, column=cols["形象进度"]).value == "-3层结构施工"
+    assert ws.cell(row=row, column=cols["存在问题"]).value == "=尚无"
+    upload(client, world, data)
+    batch = ImportBatch.objects.get()
+    assert batch.summary["to_change"] == 0 and batch.summary["unchanged"] >= 1, batch.summary
 
 
 def test_approved_rows_are_locked_in_the_export(world, client_for):

@@ -89,3 +89,101 @@ def test_the_photo_service_itself_refuses_an_approved_report(world):
     with pytest.raises(PermissionDenied, match="草稿或退回状态"):
         photo_add(actor=world["zezhou"], report=report, upload=upload)
     assert not ReportPhoto.objects.exists()
+
+
+# --- hostile photos (issue 14): decided from the header, refused with a message, no file left ----
+
+
+def stored_files() -> set[str]:
+    """Every file in storage (the test storage lives as long as the process: compare before/after)."""
+    from django.core.files.storage import default_storage
+
+    found, stack = [], [""]
+    while stack:
+        folder = stack.pop()
+        dirs, files = default_storage.listdir(folder)
+        found += [f"{folder}/{f}".lstrip("/") for f in files]
+        stack += [f"{folder}/{d}".lstrip("/") for d in dirs]
+    return set(found)
+
+
+def test_a_huge_pixel_png_is_refused_from_its_header_without_decoding(world, client_for, monkeypatch):
+    from PIL import ImageFile
+
+    from demo.hostile import huge_png
+
+    report = enter(world, world.zz_project, 2025, 6, 100)
+    data = huge_png(8900, 8900)  # 79 MP in ~75 KB: decoding it took a worker to 700 MB
+    assert len(data) < 300 * 1024
+
+    def decode(self, *args, **kwargs):
+        raise AssertionError("the pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", decode)
+    before = stored_files()
+    page = post_photo(client_for("zezhou"), report, data, name="site.png").content.decode()
+    assert "照片像素过大（8900×8900）" in page
+    assert not ReportPhoto.objects.exists() and stored_files() == before
+
+
+def test_a_jpeg_header_claiming_a_billion_pixels_is_refused(world, client_for):
+    from demo.hostile import huge_jpeg_header
+
+    report = enter(world, world.zz_project, 2025, 6, 100)
+    before = stored_files()
+    page = post_photo(client_for("zezhou"), report, huge_jpeg_header(30000, 30000)).content.decode()
+    assert "照片像素过大" in page
+    assert not ReportPhoto.objects.exists() and stored_files() == before
+
+
+def test_the_pixel_limit_is_per_format_and_inclusive(world, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from reporting import photos
+
+    monkeypatch.setattr(photos, "MAX_PIXELS", {"JPEG": 200 * 100, "PNG": 100 * 100})
+    assert photos.check_photo(image_bytes("PNG", size=(100, 100)))[0] == "PNG"
+    assert photos.check_photo(image_bytes("JPEG", size=(200, 100)))[0] == "JPEG"
+    with pytest.raises(ValidationError, match="101×100"):
+        photos.check_photo(image_bytes("PNG", size=(101, 100)))
+
+
+def test_a_truncated_jpeg_is_refused_with_a_message_and_leaves_no_file(world, client_for):
+    from demo.hostile import truncated_jpeg
+
+    report = enter(world, world.zz_project, 2025, 6, 100)
+    before = stored_files()
+    response = post_photo(client_for("zezhou"), report, truncated_jpeg())
+    assert response.status_code == 200
+    assert "照片文件不完整或已损坏" in response.content.decode()
+    assert not ReportPhoto.objects.exists() and stored_files() == before
+
+
+def test_a_photo_whose_row_cannot_be_saved_leaves_no_file(world, monkeypatch):
+    from django.db import IntegrityError
+
+    from reporting.photos import photo_add
+
+    report = enter(world, world.zz_project, 2025, 6, 100)
+
+    def fail(self, *args, **kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(ReportPhoto, "save", fail)
+    before = stored_files()
+    with pytest.raises(IntegrityError):
+        photo_add(actor=world["zezhou"], report=report, upload=SimpleUploadedFile("a.jpg", image_bytes()))
+    assert stored_files() == before
+
+
+def test_a_sideways_phone_photo_gets_an_upright_thumbnail(world):
+    from reporting.photos import check_photo
+
+    image = Image.new("RGB", (1600, 800), (10, 200, 10))
+    exif = image.getexif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    _, thumbnail = check_photo(out.getvalue())
+    with Image.open(io.BytesIO(thumbnail)) as thumb:
+        assert thumb.size == (160, 320)

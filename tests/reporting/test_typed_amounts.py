@@ -237,3 +237,74 @@ def test_api_refuses_an_unreadable_start_date_with_a_400(world, client_for, prew
     assert response.status_code == 400
     # The field's own refusal, not the service's "请填写实际开工日期" for a date read as missing.
     assert "不是有效的日期" in response.json()["actual_start"][0]
+
+
+# --- percentages and raw JSON numbers: the same field messages, never a 500 (issue 14) ----------
+
+PERCENT_REFUSED = ["NaN", "1e400", "Infinity", "12.345", "-0.001", "9" * 70]
+
+
+@pytest.mark.parametrize("typed", PERCENT_REFUSED)
+def test_grid_refuses_unreadable_percentages_with_the_fields_message(world, client_for, typed):
+    row = {"invested": "10", "percent_complete": typed, **FILLED}
+    response = post_grid(client_for("zezhou"), world, {world.zz_project: row})
+    assert response.status_code == 200
+    assert "完成比例" in content(response)
+    assert not MonthlyReport.objects.exists()
+
+
+@pytest.mark.parametrize("typed", PERCENT_REFUSED)
+def test_excel_upload_refuses_unreadable_percentages(world, client_for, typed):
+    page = _upload(client_for("zezhou"), world, {"本月完成投资（万元）": 1, "完成比例（%）": typed})
+    assert "完成比例" in page and 'id="btn-commit" disabled' in page
+
+
+@pytest.mark.parametrize("raw", ["1e400", "-1e400", "1e308"])
+def test_api_refuses_a_raw_json_number_too_large_for_any_amount(world, client_for, raw):
+    """Python's JSON reader turns 1e400 into inf: still the field's 400 (NaN is not JSON: a parse 400)."""
+    body = (
+        f'{{"project": {world.zz_project.pk}, "year": 2025, "month": 6, '
+        f'"image_progress": "主体施工", "explanation": "追加投资", "invested": {raw}}}'
+    )
+    response = client_for("zezhou").post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["invested"]
+    assert not MonthlyReport.objects.exists()
+
+
+# --- text longer than an Excel cell (issue 14) ---------------------------------------------------
+
+
+def test_grid_refuses_text_longer_than_an_excel_cell_with_its_limit(world, client_for):
+    row = {"invested": "10", "image_progress": "施" * 32768, "explanation": "追加投资"}
+    page = content(post_grid(client_for("zezhou"), world, {world.zz_project: row}))
+    assert "形象进度不能超过 32,767 个字" in page
+    assert not MonthlyReport.objects.exists()
+
+
+def test_api_refuses_text_longer_than_an_excel_cell(world, client_for):
+    response = _create(client_for("zezhou"), world, invested="1", problems="问" * 32768)
+    assert response.status_code == 400
+    assert response.json() == {"problems": ["存在问题不能超过 32,767 个字（Excel 单元格的上限），请精简"]}
+
+
+def test_text_of_exactly_an_excel_cell_round_trips_unchanged(world, client_for):
+    client = client_for("zezhou")
+    long_text = "施" * 32767
+    assert (
+        post_grid(
+            client,
+            world,
+            {
+                world.zz_project: {
+                    "invested": "10",
+                    "image_progress": long_text,
+                    **{"explanation": "追加投资"},
+                }
+            },
+        ).status_code
+        == 302
+    )
+    upload(client, world, export(client, world))
+    batch = ImportBatch.objects.get()
+    assert batch.summary["to_change"] == 0, batch.summary["rows"]

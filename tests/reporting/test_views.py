@@ -70,7 +70,7 @@ PAGES_GET = [
     ("office", "grid", 200),
     ("admin", "grid", 200),
     ("leader", "grid", 200),
-    ("stats", "grid", 200),  # … and every unit's grid, read only
+    ("stats", "grid", 200),  # the statistics bureau reads every unit's grid (入库纳统, issue 13)
     ("outsider", "grid", 403),
     ("gaoping", "grid", 404),
     ("jtj", "grid", 404),
@@ -84,7 +84,7 @@ PAGES_GET = [
     ("leader", "office", 200),
     ("zezhou", "office", 403),
     ("zezhou_head", "office", 403),
-    ("stats", "office", 200),  # the statistics bureau reads the reporting state
+    ("stats", "office", 200),
     ("outsider", "office", 403),
     ("zezhou", "export", 200),
     ("office", "export", 200),

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.builder import DEFAULT_PROJECTS, SEED, build_demo, demo_data_exists, wipe_projects
+from demo.inclusion import seed_inclusion
 from demo.tree import PASSWORD, personas
 
 COUNT_LABELS = {
@@ -22,6 +23,10 @@ COUNT_LABELS = {
     "approvals": "前期手续",
     "monthly_reports": "月度进展",
     "report_revisions": "审核版本",
+    "outlines": "地区边界",
+    "targets": "年度目标",
+    "rankings": "赛马排名",
+    "bulletins": "通报",
 }
 MAIN_LOGINS = ("office", "leader", "stats", "zezhou", "zezhou_head", "gaoping", "jtj", "admin")
 
@@ -52,6 +57,7 @@ class Command(BaseCommand):
             raise CommandError("--projects 须为正整数。")
         if demo_data_exists():
             if options["if_empty"]:
+                self._banner(options["url"])  # the start-up banner: one language, once
                 return
             if not options["force"]:
                 raise CommandError(
@@ -71,10 +77,17 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 log=self.stdout.write if verbose else None,
             )
+            # 入库纳统 (inclusion): directory, evidence and inclusion records in every status.
+            inclusion_counts = seed_inclusion(today=today, seed=options["seed"])
             # issue 14: a returned-and-reworked row for the review page (through the services).
             from demo.round import stage_returned_and_reworked
 
             stage_returned_and_reworked(today)
+        # dashboards (issue 12): outlines, targets, 赛马 schemes, published rankings and bulletins
+        from demo.dashboards import build_dashboards
+
+        with transaction.atomic():
+            counts.update(build_dashboards(today=today))
         elapsed = time.perf_counter() - started
 
         self.stdout.write(
@@ -82,8 +95,15 @@ class Command(BaseCommand):
         )
         for key, label in COUNT_LABELS.items():
             self.stdout.write(f"  {label:<8}{counts[key]:>10,}")
+        self.stdout.write(
+            "  入库纳统  名录库 {directory:,}，佐证资料 {evidence:,}，已入库 {included:,}，已申报 {declared:,}，"
+            "退回 {returned:,}，补充资料要求 {requests:,}".format(**inclusion_counts)
+        )
         self.stdout.write("")
-        self.stdout.write(f"访问地址：{options['url']}")
+        self._banner(options["url"])
+
+    def _banner(self, url: str):
+        self.stdout.write(f"访问地址：{url}    API 文档：{url}api/docs/    系统管理：{url}admin/")
         self.stdout.write(f"演示账号（口令均为 {PASSWORD}）：")
         by_name = {p.username: p for p in personas()}
         for username in MAIN_LOGINS:
