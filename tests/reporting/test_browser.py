@@ -15,7 +15,14 @@ from reporting.choices import ReportStatus
 from reporting.models import MonthlyReport
 from tests.factories import PASSWORD, AnnualPlanFactory, ProjectFactory
 
+from . import conftest as _shared
+
 pytestmark = pytest.mark.browser
+
+# The browser fixtures live in this package's conftest; other test modules reach for them here.
+browser = _shared.browser
+cookies_without_expiry = _shared.cookies_without_expiry
+CHROMIUM, ARGS = _shared.CHROMIUM, _shared.ARGS
 
 
 def login(browser, live_server, username):
