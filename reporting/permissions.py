@@ -20,6 +20,7 @@ the same rule, so a bulk write (a 500-row grid, an upload) and a single API call
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import RoleCode
 from accounts.scoping import NOTHING, subtree_ids
@@ -29,9 +30,9 @@ from .choices import EDITABLE_REPORT_STATUSES, ReportStatus
 CITYWIDE_ACTORS = (RoleCode.OFFICE, RoleCode.ADMIN)
 READERS = (RoleCode.OFFICE, RoleCode.ADMIN, RoleCode.LEADER, RoleCode.STATISTICS)
 
-MSG_NOT_YOUR_UNIT = "该项目由{unit}填报，您只能查看其月度进展，不能填报、提交或更正。"
-MSG_NOT_YOUR_REVIEW = "该项目由{unit}填报，应由该单位的审核人员审核，您只能查看。"
-MSG_FOUR_EYES = "您填报或提交过该月度进展，不能由本人审核（双人复核），请由其他审核人员办理。"
+MSG_NOT_YOUR_UNIT = gettext_lazy("该项目由{unit}填报，您只能查看其月度进展，不能填报、提交或更正。")
+MSG_NOT_YOUR_REVIEW = gettext_lazy("该项目由{unit}填报，应由该单位的审核人员审核，您只能查看。")
+MSG_FOUR_EYES = gettext_lazy("您填报或提交过该月度进展，不能由本人审核（双人复核），请由其他审核人员办理。")
 
 
 def _authenticated(user) -> bool:
@@ -125,7 +126,7 @@ def may_review_unit(user, unit) -> bool:
 
 def unit_message(template: str, project) -> str:
     unit = getattr(project, "reporting_unit", None)
-    return template.format(unit=unit.name if unit is not None else "其填报单位")
+    return str(template).format(unit=unit.name if unit is not None else gettext_lazy("其填报单位"))
 
 
 # --- the rule for one report ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditLog, Organisation
 from accounts.scoping import organisation_scope_q, project_scope_q, subtree_ids
@@ -59,17 +60,17 @@ def unit_for_user(user, unit_id) -> Organisation:
         if first is None:
             if user.organisation_id:
                 return user.organisation
-            raise Http404("没有可填报的单位。")
+            raise Http404(gettext_lazy("没有可填报的单位。"))
         return first
     try:
         pk = int(unit_id)
     except (TypeError, ValueError):
-        raise Http404("单位不存在。") from None
+        raise Http404(gettext_lazy("单位不存在。")) from None
     if pk == user.organisation_id:
         return user.organisation  # the user's own unit: no query, and its subtree is read once
     unit = Organisation.objects.filter(organisation_scope_q(user), pk=pk).first()
     if unit is None:
-        raise Http404("单位不存在。")
+        raise Http404(gettext_lazy("单位不存在。"))
     return unit
 
 
@@ -400,11 +401,11 @@ class ReviewRow:
 
 
 REVIEW_FIELD_LABELS = (
-    ("invested", "本月完成投资"),
-    ("image_progress", "形象进度"),
-    ("percent_complete", "完成比例"),
-    ("problems", "存在问题"),
-    ("explanation", "超出说明"),
+    ("invested", gettext_lazy("本月完成投资")),
+    ("image_progress", gettext_lazy("形象进度")),
+    ("percent_complete", gettext_lazy("完成比例")),
+    ("problems", gettext_lazy("存在问题")),
+    ("explanation", gettext_lazy("超出说明")),
 )
 
 
@@ -463,12 +464,12 @@ def submitted_reports(*, unit: Organisation, year: int, month: int) -> list[Mont
 
 
 class UnitState:
-    NOT_STARTED = "not_started", "未开始", "text-bg-light border"
-    DRAFT = "draft", "草稿", "text-bg-secondary"
-    SUBMITTED = "submitted", "已提交", "text-bg-primary"
-    APPROVED = "approved", "已审核", "text-bg-success"
-    LATE = "late", "逾期", "text-bg-warning"
-    MISSING = "missing", "缺报", "text-bg-danger"
+    NOT_STARTED = "not_started", gettext_lazy("未开始"), "text-bg-light border"
+    DRAFT = "draft", gettext_lazy("草稿"), "text-bg-secondary"
+    SUBMITTED = "submitted", gettext_lazy("已提交"), "text-bg-primary"
+    APPROVED = "approved", gettext_lazy("已审核"), "text-bg-success"
+    LATE = "late", gettext_lazy("逾期"), "text-bg-warning"
+    MISSING = "missing", gettext_lazy("缺报"), "text-bg-danger"
     ALL = (NOT_STARTED, DRAFT, SUBMITTED, APPROVED, LATE, MISSING)
 
 

@@ -11,6 +11,7 @@ import django_filters as df
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, QueryDict
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import AREA_KINDS, AuditAction, OrgKind
 from accounts.models import AuditLog, Organisation
@@ -141,7 +142,7 @@ def report_get_for_user(*, user, pk) -> MonthlyReport:
     try:
         return qs.get(pk=pk)
     except (MonthlyReport.DoesNotExist, ValueError, TypeError):
-        raise Http404("月度进展不存在或不在您的管辖范围内。") from None
+        raise Http404(gettext_lazy("月度进展不存在或不在您的管辖范围内。")) from None
 
 
 def report_revisions(report: MonthlyReport):

@@ -8,6 +8,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.choices import AuditAction
@@ -39,10 +40,10 @@ from .workflow import submit_reports
 
 
 def not_owed_message(project: Project, year: int, month: int) -> str:
-    return (
-        f"{project.name}在{year}年{month}月不处于在建阶段（以阶段变更记录为准，当前为“{project.get_stage_display()}”），"
+    return _(
+        "%(name)s在%(year)s年%(month)s月不处于在建阶段（以阶段变更记录为准，当前为“%(stage)s”），"
         "不需要也不能填报该月进展。如阶段记录有误，请联系专班办公室更正。"
-    )
+    ) % {"name": project.name, "year": year, "month": month, "stage": project.get_stage_display()}
 
 
 @transaction.atomic
@@ -57,7 +58,7 @@ def reports_save(
     Returns the reports of every row sent, in row order (blank rows without a report omitted).
     """
     if not permissions.can_enter_reports(actor):
-        raise PermissionDenied("您没有填报月度进展的权限。")
+        raise PermissionDenied(_("您没有填报月度进展的权限。"))
     period_error = check_period(year, month)
     if period_error:
         raise ReportRowErrors(
@@ -72,7 +73,7 @@ def reports_save(
     for row in rows:
         if row.project_id in seen:
             row_errors.setdefault(row.project_id, {}).setdefault("__all__", []).append(
-                "同一项目在本次填报中出现了多次"
+                _("同一项目在本次填报中出现了多次")
             )
         seen.add(row.project_id)
     ids = list(seen)
@@ -125,7 +126,9 @@ def reports_save(
         project = projects.get(row.project_id)
         if project is None:
             if row.project_id not in row_errors:
-                row_errors.setdefault(row.project_id, {}).setdefault("__all__", []).append(MSG_OUT_OF_SCOPE)
+                row_errors.setdefault(row.project_id, {}).setdefault("__all__", []).append(
+                    str(MSG_OUT_OF_SCOPE)
+                )
             continue
         report = existing.get(row.project_id)
         if report is None and row.is_blank():
@@ -150,7 +153,11 @@ def reports_save(
                 continue
             errors = {
                 "__all__": [
-                    MSG_APPROVED_LOCKED if report.status == ReportStatus.APPROVED else MSG_SUBMITTED_LOCKED
+                    str(
+                        MSG_APPROVED_LOCKED
+                        if report.status == ReportStatus.APPROVED
+                        else MSG_SUBMITTED_LOCKED
+                    )
                 ]
             }
         if errors:

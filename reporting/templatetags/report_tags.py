@@ -9,6 +9,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from projects.templatetags.portal import wan
 
@@ -30,13 +31,14 @@ def report_badge(status, revision=0):
     try:
         status = ReportStatus(status)
     except ValueError:
-        return mark_safe('<span class="badge bg-light text-body-secondary border">未填报</span>')
+        return format_html('<span class="badge bg-light text-body-secondary border">{}</span>', _("未填报"))
     badge = format_html('<span class="badge {}">{}</span>', STATUS_BADGE[status], status.label)
     if revision:
         badge = format_html(
-            '{} <span class="badge bg-warning-subtle text-warning-emphasis border" title="更正次数">第{}次更正</span>',
+            '{} <span class="badge bg-warning-subtle text-warning-emphasis border" title="{}">{}</span>',
             badge,
-            revision,
+            _("更正次数"),
+            _("第%(n)s次更正") % {"n": revision},
         )
     return badge
 
@@ -94,16 +96,16 @@ def _input(p, col, value, errors, *, label, numeric=False, hidden=False, placeho
 _PLAIN_INPUTS = (
     '<td class="col-input"><input type="hidden" name="r-{p}-version" value="{v}">'
     '<input class="form-control form-control-sm num" name="r-{p}-invested" value="{invested}" '
-    'data-col="invested" aria-label="{name} 本月完成投资" inputmode="decimal" autocomplete="off"></td>'
+    'data-col="invested" aria-label="{name} @invested@" inputmode="decimal" autocomplete="off"></td>'
     "{figures}"
     '<td><input class="form-control form-control-sm" name="r-{p}-image_progress" value="{image_progress}" '
-    'data-col="image_progress" aria-label="形象进度"></td>'
+    'data-col="image_progress" aria-label="@image_progress@"></td>'
     '<td><input class="form-control form-control-sm num" name="r-{p}-percent_complete" value="{percent_complete}" '
-    'data-col="percent_complete" aria-label="完成比例" inputmode="decimal" autocomplete="off"></td>'
+    'data-col="percent_complete" aria-label="@percent_complete@" inputmode="decimal" autocomplete="off"></td>'
     '<td><input class="form-control form-control-sm" name="r-{p}-problems" value="{problems}" '
-    'data-col="problems" aria-label="存在问题"></td>'
+    'data-col="problems" aria-label="@problems@"></td>'
     '<td class="col-expl"><input class="form-control form-control-sm expl{xh}" name="r-{p}-explanation" '
-    'value="{explanation}" data-col="explanation" aria-label="超出说明" placeholder="超出剩余投资的原因"></td>'
+    'value="{explanation}" data-col="explanation" aria-label="@explanation@" placeholder="@placeholder@"></td>'
 )
 
 
@@ -117,6 +119,19 @@ def grid_rows(grid, can_write):
     report_url = _url_pattern("reporting:report_detail")
     correct_url = _url_pattern("reporting:report_correct")
     empty_badge = str(report_badge(""))
+    t = {
+        "invested": _("本月完成投资"),
+        "image_progress": _("形象进度"),
+        "percent_complete": _("完成比例"),
+        "problems": _("存在问题"),
+        "explanation": _("超出说明"),
+        "placeholder": _("超出剩余投资的原因"),
+    }
+    plain_inputs = _PLAIN_INPUTS
+    for key, text in t.items():
+        plain_inputs = plain_inputs.replace(f"@{key}@", _e(text).replace("{", "{{").replace("}", "}}"))
+    no_code, correct, return_reason = _("（暂无代码）"), _("更正"), _("退回原因：")
+    start_label, prework = _("实际开工日期"), _("前期")
     badges: dict = {}
     out = []
     add = out.append
@@ -156,26 +171,26 @@ def grid_rows(grid, can_write):
         add(
             f'<td class="col-name"><div class="name-line"><a tabindex="-1" href="{project_url.format(p)}">{_e(row.name)}</a>'
             f"{chip}</div>"
-            f'<div class="small text-body-secondary">{_e(row.code) or "（暂无代码）"}'
+            f'<div class="small text-body-secondary">{_e(row.code) or no_code}'
         )
         if report is not None and report.status == ReportStatus.APPROVED and can_write:
-            add(f' · <a class="small" tabindex="-1" href="{correct_url.format(report.pk)}">更正</a>')
+            add(f' · <a class="small" tabindex="-1" href="{correct_url.format(report.pk)}">{correct}</a>')
         add("</div>")
         if state == ReportStatus.RETURNED:
             add(
                 f'<div class="return-reason small text-danger"><i class="bi bi-arrow-return-left me-1"></i>'
-                f"退回原因：{_e(report.return_reason)}</div>"
+                f"{return_reason}{_e(report.return_reason)}</div>"
             )
         if row.row_errors:
             add(_errors(row.row_errors, "text-danger small"))
         if row.is_prework and editable:
             invalid = " is-invalid" if e.get("actual_start") else ""
             add(
-                f'<label class="small d-block mt-1">实际开工日期<input type="date" '
+                f'<label class="small d-block mt-1">{start_label}<input type="date" '
                 f'class="form-control form-control-sm{invalid}" name="r-{p}-actual_start" '
                 f'value="{_e(v.get("actual_start"))}" data-col="actual_start"></label>'
                 f"{_errors(e.get('actual_start'), 'invalid-feedback d-block')}"
-                '<span class="badge text-bg-info">前期</span>'
+                f'<span class="badge text-bg-info">{prework}</span>'
             )
         add("</td>")
         add(f'<td class="num">{_money(row.last_month)}</td>')
@@ -188,7 +203,7 @@ def grid_rows(grid, can_write):
         if editable and not e and row.posted is None:
             report = row.report
             add(
-                _PLAIN_INPUTS.format(
+                plain_inputs.format(
                     p=p,
                     v=report.version if report else "",
                     name=_e(row.name),
@@ -214,7 +229,7 @@ def grid_rows(grid, can_write):
                 "invested",
                 amount,
                 e.get("invested"),
-                label=f"{row.name} 本月完成投资",
+                label=f"{row.name} {t['invested']}",
                 numeric=True,
             )
             add(
@@ -222,27 +237,29 @@ def grid_rows(grid, can_write):
             )
             add(figures)
             add(
-                f"<td>{_input(p, 'image_progress', v.get('image_progress'), e.get('image_progress'), label='形象进度')}</td>"
+                f"<td>{_input(p, 'image_progress', v.get('image_progress'), e.get('image_progress'), label=t['image_progress'])}</td>"
             )
             pct = _input(
                 p,
                 "percent_complete",
                 v.get("percent_complete"),
                 e.get("percent_complete"),
-                label="完成比例",
+                label=t["percent_complete"],
                 numeric=True,
             )
             add(f"<td>{pct}</td>")
-            add(f"<td>{_input(p, 'problems', v.get('problems'), e.get('problems'), label='存在问题')}</td>")
+            add(
+                f"<td>{_input(p, 'problems', v.get('problems'), e.get('problems'), label=t['problems'])}</td>"
+            )
             hidden = not (row.needs_explanation or v.get("explanation") or e.get("explanation"))
             expl = _input(
                 p,
                 "explanation",
                 v.get("explanation"),
                 e.get("explanation"),
-                label="超出说明",
+                label=t["explanation"],
                 hidden=hidden,
-                placeholder="超出剩余投资的原因",
+                placeholder=_e(t["placeholder"]),
             )
             add(f'<td class="col-expl">{expl}</td>')
         else:
