@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -272,3 +272,43 @@ def grid_rows(grid, can_write):
             )
         add("</tr>\n")
     return mark_safe("".join(out))
+
+
+@register.simple_tag
+def ym(year, month):
+    """A month as the pages word it: "2025年6月" (English: "6/2025")."""
+    return _("%(year)s年%(month)s月") % {"year": year, "month": month}
+
+
+@register.simple_tag
+def months_to(month):
+    """The months of the year up to `month`: "1–6月" (English: "months 1–6")."""
+    return _("1–%(month)s月") % {"month": month}
+
+
+@register.simple_tag
+def script_texts():
+    """The user-facing words of report_grid.js and report_review.js in the page's language, as a JSON
+    script tag (the Content-Security-Policy allows no inline script; `{n}` etc. are filled by the script)."""
+    texts = {
+        "leave": _("本页有未保存的修改，离开后这些修改将丢失。确定离开吗？"),
+        "investedInvalid": _("本月完成投资须为数字（万元）"),
+        "investedNegative": _("本月完成投资不能为负数"),
+        "investedDecimals": _("本月完成投资最多保留两位小数（万元）"),
+        "progressRequired": _("本月有完成投资时须填写形象进度"),
+        "percentRange": _("工程形象完成比例应在0到100之间"),
+        "explanationRequired": _("超出剩余投资（剩余{remaining}万元），请填写超出说明"),
+        "startRequired": _("前期项目首次填报投资即视为开工，请填写实际开工日期"),
+        "pasted": _("已粘贴 {n} 个单元格"),
+        "pastedLocked": _("；{n} 个单元格属于已提交或已审核的项目，未填入"),
+        "pastedBeyond": _("；超出表格的 {n} 行未填入"),
+        "pastedEnd": _("。"),
+        "shown": _("显示 {n} / {total} 项"),
+        "submitIntro": _("提交后将进入审核，审核通过前不能修改。"),
+        "submitEmpty": _("还有 {n} 个项目未填报。"),
+        "submitStale": _("{n} 个已退回的项目自退回后未修改，将不会提交，请按退回原因修改。"),
+        "submitConfirm": _("确认提交本月全部进展？"),
+        "problems": _("有 {n} 处填报有误，请按红色提示修改后再保存。"),
+        "approveSelected": _("确认通过所勾选的 {n} 个项目的月度进展？"),
+    }
+    return json_script(texts, "report-script-texts")

@@ -5,7 +5,18 @@
   "use strict";
 
   // Unsaved input: leaving the page, switching month or unit, or following a link asks first.
-  var LEAVE = "本页有未保存的修改，离开后这些修改将丢失。确定离开吗？";
+  // The words shown to the user come from the page (a JSON script tag in its language); Chinese otherwise.
+  var TEXTS = {};
+  var textsTag = document.getElementById("report-script-texts");
+  if (textsTag) {
+    try { TEXTS = JSON.parse(textsTag.textContent) || {}; } catch (e) { TEXTS = {}; }
+  }
+  function t(key, fallback, values) {
+    var text = typeof TEXTS[key] === "string" ? TEXTS[key] : fallback;
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+    return text;
+  }
+  var LEAVE = t("leave", "本页有未保存的修改，离开后这些修改将丢失。确定离开吗？");
   var unsaved = false;
   var leaving = false;  // the user already agreed (or is saving): no second prompt
   function mayLeave() {
@@ -135,22 +146,22 @@
     var plan = cents(row.dataset.plan);
     var remaining = cents(row.dataset.remaining) || 0;
     var msg = "";
-    if (Number.isNaN(c)) msg = "本月完成投资须为数字（万元）";
-    else if (c !== null && c < 0) msg = "本月完成投资不能为负数";
-    else if (c !== null && decimals(invested.value) > 2) msg = "本月完成投资最多保留两位小数（万元）";
+    if (Number.isNaN(c)) msg = t("investedInvalid", "本月完成投资须为数字（万元）");
+    else if (c !== null && c < 0) msg = t("investedNegative", "本月完成投资不能为负数");
+    else if (c !== null && decimals(invested.value) > 2) msg = t("investedDecimals", "本月完成投资最多保留两位小数（万元）");
     setError(invested, msg);
     if (msg) problems++;
 
     var progress = input(row, "image_progress");
     var needProgress = c !== null && !Number.isNaN(c) && c > 0 && progress && !progress.value.trim();
-    setError(progress, needProgress ? "本月有完成投资时须填写形象进度" : "");
+    setError(progress, needProgress ? t("progressRequired", "本月有完成投资时须填写形象进度") : "");
     if (needProgress) problems++;
 
     var pct = input(row, "percent_complete");
     if (pct) {
       var p = cents(pct.value);
       var bad = Number.isNaN(p) || (p !== null && (p < 0 || p > 10000));
-      setError(pct, bad ? "工程形象完成比例应在0到100之间" : "");
+      setError(pct, bad ? t("percentRange", "工程形象完成比例应在0到100之间") : "");
       if (bad) problems++;
     }
 
@@ -159,14 +170,14 @@
     if (expl) {
       if (over || expl.value.trim()) expl.classList.remove("d-none");
       var missing = over && !expl.value.trim();
-      setError(expl, missing ? "超出剩余投资（剩余" + money(remaining) + "万元），请填写超出说明" : "");
+      setError(expl, missing ? t("explanationRequired", "超出剩余投资（剩余{remaining}万元），请填写超出说明", {remaining: money(remaining)}) : "");
       if (missing) problems++;
     }
 
     var start = input(row, "actual_start");
     if (start) {
       var needStart = c !== null && !Number.isNaN(c) && c > 0 && !start.value;
-      setError(start, needStart ? "前期项目首次填报投资即视为开工，请填写实际开工日期" : "");
+      setError(start, needStart ? t("startRequired", "前期项目首次填报投资即视为开工，请填写实际开工日期") : "");
       if (needStart) problems++;
     }
 
@@ -294,10 +305,10 @@
     });
     touched.forEach(checkRow);
     totals();
-    var note = "已粘贴 " + filled + " 个单元格";
-    if (locked) note += "；" + locked + " 个单元格属于已提交或已审核的项目，未填入";
-    if (beyond) note += "；超出表格的 " + beyond + " 行未填入";
-    announce(note + "。");
+    var note = t("pasted", "已粘贴 {n} 个单元格", {n: filled});
+    if (locked) note += t("pastedLocked", "；{n} 个单元格属于已提交或已审核的项目，未填入", {n: locked});
+    if (beyond) note += t("pastedBeyond", "；超出表格的 {n} 行未填入", {n: beyond});
+    announce(note + t("pastedEnd", "。"));
   });
 
   // Filter by status and sort; the counts on the buttons stay in view above the table.
@@ -312,7 +323,7 @@
       row.classList.toggle("filtered-out", hide);
       if (!hide) n++;
     });
-    announce(filter === "all" ? "" : "显示 " + n + " / " + rows.length + " 项");
+    announce(filter === "all" ? "" : t("shown", "显示 {n} / {total} 项", {n: n, total: rows.length}));
   }
   if (filterBar) {
     filterBar.addEventListener("click", function (event) {
@@ -373,10 +384,10 @@
       if (row.dataset.status === "none" && !(el && el.value.trim())) empty++;
       if (row.dataset.returnedUnchanged && !row.dataset.changed) stale++;
     });
-    var text = "提交后将进入审核，审核通过前不能修改。";
-    if (empty) text += "\n还有 " + empty + " 个项目未填报。";
-    if (stale) text += "\n" + stale + " 个已退回的项目自退回后未修改，将不会提交，请按退回原因修改。";
-    return text + "\n确认提交本月全部进展？";
+    var text = t("submitIntro", "提交后将进入审核，审核通过前不能修改。");
+    if (empty) text += "\n" + t("submitEmpty", "还有 {n} 个项目未填报。", {n: empty});
+    if (stale) text += "\n" + t("submitStale", "{n} 个已退回的项目自退回后未修改，将不会提交，请按退回原因修改。", {n: stale});
+    return text + "\n" + t("submitConfirm", "确认提交本月全部进展？");
   }
 
   form.addEventListener("submit", function (event) {
@@ -390,7 +401,7 @@
       event.stopPropagation(); // no confirm dialog for a submission that will not happen
       var first = table.querySelector(".is-invalid");
       if (first) first.focus();
-      window.alert("有 " + problems + " 处填报有误，请按红色提示修改后再保存。");
+      window.alert(t("problems", "有 {n} 处填报有误，请按红色提示修改后再保存。", {n: problems}));
       return;
     }
   });

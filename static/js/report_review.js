@@ -11,7 +11,10 @@
     var ticked = boxes().filter(function (b) { return b.checked; }).length;
     count.textContent = ticked;
     button.disabled = ticked === 0;
-    button.dataset.confirm = "确认通过所勾选的 " + ticked + " 个项目的月度进展？";
+    var tag = document.getElementById("report-script-texts");
+    var text = "确认通过所勾选的 {n} 个项目的月度进展？";
+    try { if (tag) text = JSON.parse(tag.textContent).approveSelected || text; } catch (e) { /* keep Chinese */ }
+    button.dataset.confirm = text.split("{n}").join(String(ticked));
     if (all) {
       all.checked = ticked > 0 && ticked === boxes().length;
       all.indeterminate = ticked > 0 && ticked < boxes().length;
