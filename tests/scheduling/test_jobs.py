@@ -205,3 +205,16 @@ def test_the_mayors_dispatch_list_goes_to_the_mayor_and_the_office(world, dispat
     [mayor] = inbox(world, "leader")
     assert "一、各县（市、区）“赛马”得分" in mayor.body and "二、各县（市、区）投资完成情况" in mayor.body
     assert len(inbox(world, "office")) == 1
+
+
+def test_a_job_run_from_an_english_page_still_writes_chinese(world, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from scheduling import services
+
+    only("friday_digest")
+    schedule = Schedule.objects.get(code="friday_digest")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.schedule_run_now(actor=world["office"], schedule=schedule, inline=True)
+    [office] = inbox(world, "office")
+    assert "累计完成投资" in office.body and "Cumulative" not in office.body
