@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.choices import OrgKind
 from accounts.models import Organisation
-from projects.importing.safety import excel_safe, excel_text_cell
+from projects.importing.safety import FORMULA_START, excel_safe, excel_text_cell
 from projects.models import AnnualPlan
 from projects.money import ZERO
 from reporting import measures
@@ -67,6 +67,13 @@ def _number(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
+def _placed(cells, row_idx):
+    for col_idx, cell in enumerate(cells, 1):
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
+
+
 class TableWriter:
     """Writes titled tables into one write-only workbook; `bytes()` closes it."""
 
@@ -80,9 +87,10 @@ class TableWriter:
         if cached is None:
             for attr, v in style.items():
                 setattr(c, attr, v)
-            self._styles[style_key] = copy(c._style)
-        else:
-            c._style = copy(cached)
+            cached = self._styles[style_key] = copy(c._style)
+        # A write-only cell is written and dropped at once, so cells share their style; only a
+        # text that `excel_text_cell` marks with the quote prefix gets a copy of its own.
+        c._style = copy(cached) if isinstance(value, str) and value.startswith(FORMULA_START) else cached
         return excel_text_cell(c)
 
     def table(
@@ -144,24 +152,35 @@ class TableWriter:
         )
         wrap = Alignment(vertical="top", wrap_text=True)
 
+        def band_style(c: Column, band: str) -> dict:
+            style = {"border": BORDER}
+            if band == "total":
+                style.update(font=Font(bold=True), fill=TOTAL_FILL)
+            elif band == "subtotal":
+                style.update(font=Font(bold=True), fill=SUBTOTAL_FILL)
+            if c.kind == "text":
+                style["alignment"] = wrap
+            else:
+                style["number_format"] = FORMATS[c.kind]
+            return style
+
+        styles = {band: [band_style(c, band) for c in columns] for band in ("row", "subtotal", "total")}
+
         def data_cells(values: dict, band: str):
             cells = []
-            for c in columns:
+            for c, style in zip(columns, styles[band], strict=True):
                 value = values.get(c.key)
-                style = {"border": BORDER}
-                if band == "total":
-                    style.update(font=Font(bold=True), fill=TOTAL_FILL)
-                elif band == "subtotal":
-                    style.update(font=Font(bold=True), fill=SUBTOTAL_FILL)
                 if c.kind == "text":
                     value = excel_safe(value) if isinstance(value, str) else value
-                    style["alignment"] = wrap
                 else:
                     value = _number(value)
-                    style["number_format"] = FORMATS[c.kind]
                 cells.append(self._cell(ws, value, (c.key, band), **style))
             return cells
 
+        # The rows are our own styled cells: place them as they are, not through openpyxl's
+        # `_values_to_row`, which first tries each cell as a value (a ValueError per cell) and makes
+        # a spare cell for every styled one — a third of a 20,000-row export's time.
+        ws._values_to_row = _placed
         n = 0
         for values in rows:
             ws.append(data_cells(values, values.get("_band", "row")))
