@@ -1,9 +1,11 @@
 """Every read of 入库纳统, scoped to the user (`accounts.scoping`); figures from `reporting.measures`.
 
-The screening reads its whole population in a fixed number of queries (projects with their record
-and directory name, evidence kinds, rules, suspected duplicates) whatever the number of projects,
-then checks the rules in Python: the counts by county and department, the lists and the exports
-all come from that one pass.
+The screening is answered by the database: the bureau's rules are conditions there
+(`inclusion.conditions`), so the counts by county, department and status are one grouped query, and
+the chosen list is filtered, ordered and paged in SQL (`ScreeningList`). Only the rows a page shows
+(or an export writes, 2,000 at a time) are checked in words (`inclusion.rules`). A fixed number of
+queries whatever the number of projects; tests hold it to the former all-in-Python screening
+(tests/inclusion/test_screening_sql.py).
 """
 
 from __future__ import annotations
@@ -228,6 +230,9 @@ LIST_STATUSES = {
     "returned": (InclusionStatus.RETURNED,),
     "all": tuple(InclusionStatus.values),
 }
+
+# The filters that narrow a list below its tab (the list and the ordering do not).
+NARROWING_FILTERS = ("county", "department", "status", "lacks", "ready", "duplicate", "min_days", "search")
 
 ROW_FIELDS = (
     "id",
@@ -521,13 +526,16 @@ def screening(*, user, filters: dict | None = None, year: int, month: int, today
     f = {"list": "screening", "ordering": "-days", **(filters or {})}
     cond = RuleConditions(rules, today)
     by_county, by_department, totals, list_counts = _area_counts(user, cond, year, month)
+    rows = screening_list(user=user, filters=f, rules=rules, today=today, cond=cond)
+    if not any(f.get(key) not in (None, "") for key in NARROWING_FILTERS):
+        rows._count = list_counts[f["list"]]  # the tab's count is the list's length: no second count
     return Screening(
         year=year,
         month=month,
         today=today,
         rules=rules,
         filters=f,
-        rows=screening_list(user=user, filters=f, rules=rules, today=today, cond=cond),
+        rows=rows,
         by_county=by_county,
         by_department=by_department,
         totals=totals,
