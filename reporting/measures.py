@@ -249,6 +249,33 @@ def sums_by(
     return result
 
 
+def ytd_completed_by(
+    *,
+    projects,
+    by,
+    year: int,
+    month: int,
+    basis: str = Basis.APPROVED,
+    as_of: dt.datetime | None = None,
+) -> dict:
+    """1–N月累计 (万元) per value of the project field(s) `by`, equal to `sums_by(...)[key].ytd_completed`,
+    for a page that shows that figure alone: one query reading only this year's months 1–N (no
+    plans, no last year). Groups with no counted value are absent (read them as zero)."""
+    paths = _paths(by)
+    rows = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(year=year, month__lte=month, **_project_filter(projects))
+        .order_by()
+        .values(*paths)
+        .annotate(ytd_completed=_money_sum("invested"))
+    )
+    result = {}
+    for row in rows:
+        values = tuple(row[p] for p in paths)
+        result[values[0] if isinstance(by, str) else values] = as_money(row["ytd_completed"])
+    return result
+
+
 def _figures_of(sums: dict, keys, **period) -> dict:
     return {key: Figures.from_sums(sums.get(key, Sums()), **period) for key in keys}
 
