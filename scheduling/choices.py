@@ -65,6 +65,14 @@ KIND_LABELS = {
     "ticket_assigned": "问题交办",
     "decision_due": "议定事项提醒",
     "report_returned": "月报退回",
+    # issues (tracked matters)
+    "ticket_daily": "问题督办日清",
+    "ticket_weekly": "问题周报",
+    "ticket_escalated": "督办升级",
+    "ticket_supervised_list": "督办日报",
+    "ticket_solved": "问题待回访",
+    "ticket_returned": "问题退回重办",
+    "decision_overdue": "议定事项督办",
 }
 
 
