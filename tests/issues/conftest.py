@@ -7,7 +7,7 @@ from issues import services
 from issues.choices import Category, Source
 from projects.models import Leader
 from tests.factories import make_user
-from tests.scheduling.conftest import SHANGHAI, at  # noqa: F401
+from tests.scheduling.conftest import SHANGHAI, at, dispatch  # noqa: F401
 
 
 @pytest.fixture
