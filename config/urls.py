@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("reporting.urls")),
     path("", include("scheduling.urls")),
+    path("", include("issues.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

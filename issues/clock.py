@@ -61,9 +61,15 @@ def assignment_checkpoints(ticket, assigned_on: dt.date, cal: WorkCalendar, dead
     solve = solve_due(ticket, assigned_on, cal, deadline)
     points = []
     if ticket.on_clock:
-        points.append((CheckpointKind.SIGN, cal.add_working_days(assigned_on, SIGN_DAYS), "1个工作日内签收并部署"))
         points.append(
-            (CheckpointKind.FEEDBACK, cal.add_working_days(assigned_on, FEEDBACK_DAYS), "3个工作日内反馈办理情况")
+            (CheckpointKind.SIGN, cal.add_working_days(assigned_on, SIGN_DAYS), "1个工作日内签收并部署")
+        )
+        points.append(
+            (
+                CheckpointKind.FEEDBACK,
+                cal.add_working_days(assigned_on, FEEDBACK_DAYS),
+                "3个工作日内反馈办理情况",
+            )
         )
         label = (
             "一个月内解决或制定时间表"

@@ -106,7 +106,9 @@ def ticket_daily(ctx: JobContext) -> None:
 
 
 def _line(ticket, today, cal) -> str:
-    late = cal.working_days_between(ticket.deadline, today) if ticket.deadline and ticket.deadline < today else 0
+    late = (
+        cal.working_days_between(ticket.deadline, today) if ticket.deadline and ticket.deadline < today else 0
+    )
     unit = ticket.lead_unit.display_name if ticket.lead_unit else "待交办"
     overdue = f"，已逾期{late}个工作日" if late else ""
     return f"· {ticket.number} {ticket.title}（{unit}，{ticket.get_supervision_display()}{overdue}）"
@@ -164,7 +166,9 @@ def ticket_weekly(ctx: JobContext) -> None:
     for unit_id, rows in ages.items():
         counts = [sum(1 for r in rows if lo <= r["age"] <= hi) for _, lo, hi in AGE_BUCKETS]
         summary = "；".join(f"{label}{n}件" for (label, _, _), n in zip(AGE_BUCKETS, counts, strict=True))
-        oldest = [f"· {r['number']} {r['title']}：已{r['age']}个工作日（{r['state']}）" for r in rows[:LIST_LIMIT]]
+        oldest = [
+            f"· {r['number']} {r['title']}：已{r['age']}个工作日（{r['state']}）" for r in rows[:LIST_LIMIT]
+        ]
         unit = rows[0]["unit"]
         n = dispatch.notify(
             recipients=people.get(unit_id, []),

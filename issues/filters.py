@@ -49,7 +49,9 @@ class TicketFilterSet(df.FilterSet):
     open = df.ChoiceFilter(choices=YES, method="filter_open", label="未销号")
     overdue = df.ChoiceFilter(choices=YES, method="filter_overdue", label="已逾期")
     due_soon = df.ChoiceFilter(choices=YES, method="filter_due_soon", label="3个工作日内到期")
-    unit = OrganisationFilter(queryset=Organisation.objects.filter(is_active=True), method="filter_unit", label="承办单位")
+    unit = OrganisationFilter(
+        queryset=Organisation.objects.filter(is_active=True), method="filter_unit", label="承办单位"
+    )
     county = OrganisationFilter(
         queryset=Organisation.objects.filter(kind__in=[OrgKind.CITY, *AREA_KINDS], is_active=True),
         method="filter_county",
@@ -62,11 +64,15 @@ class TicketFilterSet(df.FilterSet):
     meeting = df.NumberFilter(field_name="meeting_id", label="调度会")
     leader = df.ChoiceFilter(choices=_leader_choices, field_name="responsible_leader_id", label="责任领导")
     supervision = df.ChoiceFilter(
-        choices=[(str(v), label) for v, label in Supervision.choices if v], method="filter_supervision", label="督办级别"
+        choices=[(str(v), label) for v, label in Supervision.choices if v],
+        method="filter_supervision",
+        label="督办级别",
     )
     on_clock = df.ChoiceFilter(choices=YES, method="filter_on_clock", label="13710督办")
     closed = df.ChoiceFilter(choices=YES, method="filter_closed", label="已销号")
-    on_time = df.ChoiceFilter(choices=[("1", "按期"), ("0", "逾期")], method="filter_on_time", label="按期办结")
+    on_time = df.ChoiceFilter(
+        choices=[("1", "按期"), ("0", "逾期")], method="filter_on_time", label="按期办结"
+    )
     sent_back = df.ChoiceFilter(choices=YES, method="filter_sent_back", label="曾被退回")
     satisfaction = df.ChoiceFilter(choices=Satisfaction.choices, label="企业评价")
     missed = df.ChoiceFilter(choices=YES, method="filter_missed", label="有逾期节点")

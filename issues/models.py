@@ -66,7 +66,11 @@ class Meeting(models.Model):
         "议程项目筛选条件", max_length=500, blank=True, help_text="项目库的筛选条件（URL 查询串）。"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     updated_at = models.DateTimeField("修改时间", default=timezone.now)
@@ -137,7 +141,11 @@ class Ticket(models.Model):
         related_name="raised_tickets",
     )
     found_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发现人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发现人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     found_on = models.DateField("发现日期")
     lead_unit = models.ForeignKey(
@@ -174,7 +182,10 @@ class Ticket(models.Model):
     )
     supervised_on = models.DateField("督办日期", null=True, blank=True)
     progress_every = models.PositiveSmallIntegerField(
-        "进展报告间隔（工作日）", null=True, blank=True, help_text="挂起或按时间表办理时，每隔几个工作日报告一次进展。"
+        "进展报告间隔（工作日）",
+        null=True,
+        blank=True,
+        help_text="挂起或按时间表办理时，每隔几个工作日报告一次进展。",
     )
     assigned_on = models.DateField("交办日期", null=True, blank=True)
     signed_on = models.DateField("签收日期", null=True, blank=True)
@@ -206,7 +217,9 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="decision") | Q(project__isnull=False), name="ticket_problem_has_project"
             ),
-            models.CheckConstraint(condition=Q(supervision__gte=0, supervision__lte=4), name="ticket_supervision_range"),
+            models.CheckConstraint(
+                condition=Q(supervision__gte=0, supervision__lte=4), name="ticket_supervision_range"
+            ),
         ]
 
     def __str__(self):
@@ -265,7 +278,11 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间", default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField("操作", max_length=20)
     from_state = models.CharField("原状态", max_length=15, blank=True)

@@ -32,8 +32,19 @@ from .choices import (
 from .filters import TicketFilterSet
 from .models import AgendaItem, Checkpoint, Meeting, Ticket, TicketEvent, Visit
 
-AGE_BUCKETS = (("3个工作日以内", 0, 3), ("4–7个工作日", 4, 7), ("8–30个工作日", 8, 30), ("30个工作日以上", 31, 10**6))
-CLOCK_KINDS = (CheckpointKind.SIGN, CheckpointKind.FEEDBACK, CheckpointKind.SOLVE, CheckpointKind.MILESTONE, CheckpointKind.PROGRESS)
+AGE_BUCKETS = (
+    ("3个工作日以内", 0, 3),
+    ("4–7个工作日", 4, 7),
+    ("8–30个工作日", 8, 30),
+    ("30个工作日以上", 31, 10**6),
+)
+CLOCK_KINDS = (
+    CheckpointKind.SIGN,
+    CheckpointKind.FEEDBACK,
+    CheckpointKind.SOLVE,
+    CheckpointKind.MILESTONE,
+    CheckpointKind.PROGRESS,
+)
 
 
 def ticket_scope_q(user) -> Q:
@@ -46,7 +57,11 @@ def ticket_scope_q(user) -> Q:
         return NOTHING
     ids = subtree_ids(org)
     co = Ticket.co_units.through.objects.filter(ticket_id=OuterRef("pk"), organisation_id__in=ids)
-    return Q(lead_unit_id__in=ids) | Q(Exists(co)) | (Q(project__isnull=False) & project_scope_q(user, "project"))
+    return (
+        Q(lead_unit_id__in=ids)
+        | Q(Exists(co))
+        | (Q(project__isnull=False) & project_scope_q(user, "project"))
+    )
 
 
 def tickets_for_user(user):
@@ -59,7 +74,9 @@ def ticket_list(*, user, filters=None, request=None):
     filterset = TicketFilterSet(filters or {}, queryset=base, request=request)
     if not filterset.is_valid():
         return filterset, base.none()
-    qs = filterset.qs.select_related("project", "project__county", "lead_unit", "responsible_leader", "meeting")
+    qs = filterset.qs.select_related(
+        "project", "project__county", "lead_unit", "responsible_leader", "meeting"
+    )
     ordering = list(qs.query.order_by)
     if not any(o.lstrip("-") in ("id", "pk") for o in ordering):
         qs = qs.order_by(*ordering, "-id")
@@ -84,7 +101,9 @@ def ticket_get_for_user(*, user, pk) -> Ticket:
             Prefetch("checkpoints", queryset=Checkpoint.objects.order_by("due", "id")),
             Prefetch(
                 "events",
-                queryset=TicketEvent.objects.select_related("actor").prefetch_related("attachments").order_by("at", "id"),
+                queryset=TicketEvent.objects.select_related("actor")
+                .prefetch_related("attachments")
+                .order_by("at", "id"),
             ),
             Prefetch("visits", queryset=Visit.objects.select_related("visitor")),
             "attachments",
@@ -97,12 +116,7 @@ def ticket_get_for_user(*, user, pk) -> Ticket:
 
 
 def tickets_for_project(*, user, project):
-    return (
-        tickets_for_user(user)
-        .filter(project=project)
-        .select_related("lead_unit")
-        .order_by("-id")
-    )
+    return tickets_for_user(user).filter(project=project).select_related("lead_unit").order_by("-id")
 
 
 def supervised_open(*, user=None):
@@ -110,9 +124,9 @@ def supervised_open(*, user=None):
     qs = Ticket.objects.filter(supervision__gt=0, state__in=OPEN_STATES).exclude(state=State.FOUND)
     if user is not None:
         qs = qs.filter(ticket_scope_q(user))
-    return qs.select_related("lead_unit", "project", "responsible_leader", "project__liaison_leader").order_by(
-        "-supervision", "deadline", "pk"
-    )
+    return qs.select_related(
+        "lead_unit", "project", "responsible_leader", "project__liaison_leader"
+    ).order_by("-supervision", "deadline", "pk")
 
 
 def unit_ages(*, today: dt.date, cal: WorkCalendar) -> dict[int, list[dict]]:
@@ -120,7 +134,16 @@ def unit_ages(*, today: dt.date, cal: WorkCalendar) -> dict[int, list[dict]]:
     rows = (
         Ticket.objects.filter(state__in=OPEN_STATES, lead_unit__isnull=False)
         .exclude(state=State.FOUND)
-        .values("pk", "number", "title", "state", "assigned_on", "lead_unit_id", "lead_unit__name", "lead_unit__short_name")
+        .values(
+            "pk",
+            "number",
+            "title",
+            "state",
+            "assigned_on",
+            "lead_unit_id",
+            "lead_unit__name",
+            "lead_unit__short_name",
+        )
         .order_by("assigned_on", "pk")
     )
     result: dict[int, list[dict]] = defaultdict(list)
@@ -221,7 +244,10 @@ def ticket_stats(*, user, kind: str = MatterKind.PROBLEM, today: dt.date | None 
         .filter(status__in=[CheckpointStatus.MET, CheckpointStatus.MISSED])
         .order_by()
         .values("ticket__lead_unit_id")
-        .annotate(met=Count("pk", filter=Q(status=CheckpointStatus.MET)), missed=Count("pk", filter=Q(status=CheckpointStatus.MISSED)))
+        .annotate(
+            met=Count("pk", filter=Q(status=CheckpointStatus.MET)),
+            missed=Count("pk", filter=Q(status=CheckpointStatus.MISSED)),
+        )
     )
     for row in checkpoints:
         unit = units.get(row["ticket__lead_unit_id"])
@@ -236,11 +262,23 @@ def ticket_stats(*, user, kind: str = MatterKind.PROBLEM, today: dt.date | None 
     for row in [*units.values(), *categories.values()]:
         row.median_days = _median(row.days)
     for row in units.values():
-        for attr in ("open", "overdue", "closed", "on_time", "send_backs", "checkpoints_met", "checkpoints_missed"):
+        for attr in (
+            "open",
+            "overdue",
+            "closed",
+            "on_time",
+            "send_backs",
+            "checkpoints_met",
+            "checkpoints_missed",
+        ):
             setattr(total, attr, getattr(total, attr) + getattr(row, attr))
     total.median_days = _median(total.days)
     answers = dict(
-        Visit.objects.filter(ticket__in=base.values("pk")).order_by().values("answer").annotate(n=Count("pk")).values_list("answer", "n")
+        Visit.objects.filter(ticket__in=base.values("pk"))
+        .order_by()
+        .values("answer")
+        .annotate(n=Count("pk"))
+        .values_list("answer", "n")
     )
     visits = sum(answers.values())
     satisfaction = [
@@ -270,7 +308,9 @@ def meetings_for_user(user):
     if user.organisation is None or not user.role_codes:
         return Meeting.objects.none()
     ids = subtree_ids(user.organisation)
-    attended = Meeting.attendee_units.through.objects.filter(meeting_id=OuterRef("pk"), organisation_id__in=ids)
+    attended = Meeting.attendee_units.through.objects.filter(
+        meeting_id=OuterRef("pk"), organisation_id__in=ids
+    )
     owns = Ticket.objects.filter(meeting_id=OuterRef("pk"), lead_unit_id__in=ids)
     return Meeting.objects.filter(Exists(attended) | Exists(owns))
 
@@ -281,14 +321,19 @@ def meeting_list(*, user, level: str = "", year: int | None = None):
         qs = qs.filter(level=level)
     if year:
         qs = qs.filter(date__year=year)
-    open_decisions = Count("matters", filter=Q(matters__kind=MatterKind.DECISION, matters__state__in=OPEN_STATES))
+    open_decisions = Count(
+        "matters", filter=Q(matters__kind=MatterKind.DECISION, matters__state__in=OPEN_STATES)
+    )
     decisions = Count("matters", filter=Q(matters__kind=MatterKind.DECISION))
     return qs.annotate(decision_count=decisions, open_decision_count=open_decisions).order_by("-date", "-id")
 
 
 def meeting_get_for_user(*, user, pk) -> Meeting:
     qs = meetings_for_user(user).prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("project", "ticket").order_by("order", "id")),
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.select_related("project", "ticket").order_by("order", "id"),
+        ),
         "attendee_units",
     )
     try:
@@ -333,7 +378,9 @@ def open_decisions_by_unit(*, user, today: dt.date | None = None) -> list[dict]:
 def digest_open_tickets(*, today: dt.date, limit: int = 20) -> dict:
     """The city's open matters for the Friday digest: overdue ones and supervised ones (two short
     lists, worst first) with their counts."""
-    base = Ticket.objects.filter(state__in=[State.ASSIGNED, State.HANDLING, State.PENDING_VISIT, State.SUSPENDED])
+    base = Ticket.objects.filter(
+        state__in=[State.ASSIGNED, State.HANDLING, State.PENDING_VISIT, State.SUSPENDED]
+    )
     overdue = base.filter(deadline__lt=today).exclude(state=State.SUSPENDED)
     supervised = base.filter(supervision__gt=0)
     related = ("lead_unit", "project")
@@ -342,7 +389,9 @@ def digest_open_tickets(*, today: dt.date, limit: int = 20) -> dict:
         "overdue_count": overdue.count(),
         "overdue": list(overdue.select_related(*related).order_by("deadline", "pk")[:limit]),
         "supervised_count": supervised.count(),
-        "supervised": list(supervised.select_related(*related).order_by("-supervision", "deadline", "pk")[:limit]),
+        "supervised": list(
+            supervised.select_related(*related).order_by("-supervision", "deadline", "pk")[:limit]
+        ),
     }
 
 

@@ -32,7 +32,9 @@ def check_attachment(data: bytes) -> str:
         raise TicketError("附件为空，请重新选择。")
     limit = max_bytes()
     if len(data) > limit:
-        raise TicketError(f"附件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {limit / 1024 / 1024:.0f} MB。")
+        raise TicketError(
+            f"附件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {limit / 1024 / 1024:.0f} MB。"
+        )
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):

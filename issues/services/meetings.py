@@ -48,7 +48,10 @@ def meeting_save(*, actor, meeting: Meeting, attendee_units=None) -> Meeting:
         meeting.attendee_units.set(attendee_units)
     changes = audit.diff(before, audit.snapshot(meeting, list(MEETING_FIELDS)))
     audit.record(
-        actor=actor, action=AuditAction.CREATE if creating else AuditAction.UPDATE, instance=meeting, changes=changes
+        actor=actor,
+        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+        instance=meeting,
+        changes=changes,
     )
     return meeting
 
@@ -100,12 +103,16 @@ def agenda_from_selection(
         rows.append(AgendaItem(meeting=meeting, order=order, project=project, text=text[:300]))
         order += 1
     if with_tickets:
-        open_tickets = Ticket.objects.filter(
-            project_id__in=[p.pk for p in chosen], state__in=OPEN_STATES
-        ).exclude(pk__in=listed_tickets).exclude(state=State.FOUND)
+        open_tickets = (
+            Ticket.objects.filter(project_id__in=[p.pk for p in chosen], state__in=OPEN_STATES)
+            .exclude(pk__in=listed_tickets)
+            .exclude(state=State.FOUND)
+        )
         for ticket in open_tickets.order_by("deadline", "pk")[:AGENDA_LIMIT]:
             rows.append(
-                AgendaItem(meeting=meeting, order=order, ticket=ticket, text=f"{ticket.number} {ticket.title}"[:300])
+                AgendaItem(
+                    meeting=meeting, order=order, ticket=ticket, text=f"{ticket.number} {ticket.title}"[:300]
+                )
             )
             order += 1
     AgendaItem.objects.bulk_create(rows)
@@ -123,13 +130,17 @@ def agenda_from_selection(
 @transaction.atomic
 def agenda_add(*, actor, meeting: Meeting, text: str = "", ticket=None, project=None) -> AgendaItem:
     _require_office(actor)
-    text = (text or "").strip() or (f"{ticket.number} {ticket.title}" if ticket else project.name if project else "")
+    text = (text or "").strip() or (
+        f"{ticket.number} {ticket.title}" if ticket else project.name if project else ""
+    )
     if not text:
         raise TicketError("请填写议题。")
     item = AgendaItem.objects.create(
         meeting=meeting, order=_next_order(meeting), text=text[:300], ticket=ticket, project=project
     )
-    audit.record(actor=actor, action=AuditAction.CREATE, instance=item, root=meeting, message=f"增加议题：{item.text}")
+    audit.record(
+        actor=actor, action=AuditAction.CREATE, instance=item, root=meeting, message=f"增加议题：{item.text}"
+    )
     return item
 
 

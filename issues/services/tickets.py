@@ -224,7 +224,9 @@ def ticket_assign(
     ticket.priority = priority
     ticket.complexity = complexity
     if on_clock is not None:
-        ticket.on_clock = on_clock or (ticket.project is not None and ticket.project.key_level in CLOCK_KEY_LEVELS)
+        ticket.on_clock = on_clock or (
+            ticket.project is not None and ticket.project.key_level in CLOCK_KEY_LEVELS
+        )
     ticket.state = State.ASSIGNED
     ticket.assigned_on = today
     ticket.signed_on = ticket.solved_on = None
@@ -255,7 +257,11 @@ def ticket_assign(
         action=Action.ASSIGN,
         before=before,
         note=note,
-        data={"lead_unit": lead_unit.display_name, "deadline": ticket.deadline.isoformat(), "authority": authority},
+        data={
+            "lead_unit": lead_unit.display_name,
+            "deadline": ticket.deadline.isoformat(),
+            "authority": authority,
+        },
     )
     n = ticket.events.filter(action=Action.ASSIGN).count()
     what = "议定事项" if ticket.is_decision else "问题"
@@ -311,7 +317,10 @@ def ticket_progress(*, actor, ticket, note: str, uploads=(), today=None) -> Tick
         _close_checkpoints(ticket, [CheckpointKind.SIGN], CheckpointStatus.MET, today)
         fields += ["state", "signed_on"]
     _close_checkpoints(ticket, [CheckpointKind.FEEDBACK], CheckpointStatus.MET, today)
-    if _close_checkpoints(ticket, [CheckpointKind.PROGRESS], CheckpointStatus.MET, today) and ticket.progress_every:
+    if (
+        _close_checkpoints(ticket, [CheckpointKind.PROGRESS], CheckpointStatus.MET, today)
+        and ticket.progress_every
+    ):
         _add_checkpoint(
             ticket,
             CheckpointKind.PROGRESS,
@@ -352,7 +361,10 @@ def ticket_timetable(
     ticket.progress_every = progress_every
     cal = WorkCalendar()
     _add_checkpoint(
-        ticket, CheckpointKind.PROGRESS, cal.add_working_days(today, progress_every), f"每{progress_every}个工作日报告进展"
+        ticket,
+        CheckpointKind.PROGRESS,
+        cal.add_working_days(today, progress_every),
+        f"每{progress_every}个工作日报告进展",
     )
     # The last milestone is the new solve date.
     _add_checkpoint(ticket, CheckpointKind.SOLVE, milestones[-1][0], "按时间表办结")
@@ -364,7 +376,10 @@ def ticket_timetable(
         action=Action.TIMETABLE,
         before=before,
         note=note,
-        data={"milestones": [[d.isoformat(), label] for d, label in milestones], "progress_every": progress_every},
+        data={
+            "milestones": [[d.isoformat(), label] for d, label in milestones],
+            "progress_every": progress_every,
+        },
     )
     return ticket
 
@@ -384,7 +399,10 @@ def ticket_report_solved(*, actor, ticket, note: str, uploads=(), today=None) ->
     ticket.solved_on = today
     ticket.visit_ok = False
     _close_checkpoints(
-        ticket, [CheckpointKind.SOLVE, CheckpointKind.FEEDBACK, CheckpointKind.MILESTONE], CheckpointStatus.MET, today
+        ticket,
+        [CheckpointKind.SOLVE, CheckpointKind.FEEDBACK, CheckpointKind.MILESTONE],
+        CheckpointStatus.MET,
+        today,
     )
     _close_checkpoints(ticket, [CheckpointKind.PROGRESS], CheckpointStatus.WAIVED, today)
     _save(ticket, ["state", "solved_on", "visit_ok"])
@@ -430,7 +448,9 @@ def ticket_return(*, actor, ticket, reason: str, grade: str = Grade.FAIL, today=
     ticket.office_returns += 1
     ticket.grade = grade or Grade.FAIL
     _save(ticket, ["state", "visit_ok", "solved_on", "deadline", "office_returns", "grade"])
-    event = _event(ticket, actor=actor, action=Action.RETURN, before=before, note=reason, data={"grade": ticket.grade})
+    event = _event(
+        ticket, actor=actor, action=Action.RETURN, before=before, note=reason, data={"grade": ticket.grade}
+    )
     _notify_unit(
         ticket,
         kind="ticket_returned",
@@ -454,7 +474,11 @@ def ticket_visit(
         raise TicketError("请选择企业的评价（满意、基本满意或不满意）。")
     today = _today(today)
     visit = Visit.objects.create(
-        ticket=ticket, visited_on=visited_on or today, answer=answer, words=(words or "").strip(), visitor=actor
+        ticket=ticket,
+        visited_on=visited_on or today,
+        answer=answer,
+        words=(words or "").strip(),
+        visitor=actor,
     )
     before = ticket.state
     ticket.satisfaction = answer
@@ -469,7 +493,12 @@ def ticket_visit(
     _save(ticket, fields)
     label = Satisfaction(answer).label
     event = _event(
-        ticket, actor=actor, action=Action.VISIT, before=before, note=f"企业评价：{label}。{visit.words}", data={"answer": answer}
+        ticket,
+        actor=actor,
+        action=Action.VISIT,
+        before=before,
+        note=f"企业评价：{label}。{visit.words}",
+        data={"answer": answer},
     )
     if answer not in SATISFIED_ANSWERS:
         _notify_unit(
@@ -488,7 +517,9 @@ def ticket_close(*, actor, ticket, grade: str, note: str = "", today=None) -> Ti
     ticket = _locked(ticket)
     _check(actor, ticket, Action.CLOSE)
     if not ticket.is_decision and not ticket.visit_ok:
-        raise IllegalMove(f"{ticket.number}尚未回访或企业不满意：须回访企业、企业满意后方可销号（由专班办公室操作）。")
+        raise IllegalMove(
+            f"{ticket.number}尚未回访或企业不满意：须回访企业、企业满意后方可销号（由专班办公室操作）。"
+        )
     if grade not in Grade.values:
         raise TicketError("请评定办结质量（优秀、良好、合格）。")
     if grade == Grade.FAIL:
@@ -504,7 +535,9 @@ def ticket_close(*, actor, ticket, grade: str, note: str = "", today=None) -> Ti
     ticket.closed_on_time = not ticket.checkpoints.filter(
         kind=CheckpointKind.SOLVE, status=CheckpointStatus.MISSED
     ).exists()
-    Checkpoint.objects.filter(ticket=ticket, status=CheckpointStatus.PENDING).update(status=CheckpointStatus.WAIVED)
+    Checkpoint.objects.filter(ticket=ticket, status=CheckpointStatus.PENDING).update(
+        status=CheckpointStatus.WAIVED
+    )
     Checkpoint.objects.create(
         ticket=ticket,
         kind=CheckpointKind.CLOSE,
@@ -531,7 +564,9 @@ def ticket_suspend(*, actor, ticket, reason: str, progress_every: int, today=Non
         raise TicketError("请填写进展报告间隔（工作日）。")
     today = _today(today)
     before = ticket.state
-    Checkpoint.objects.filter(ticket=ticket, status=CheckpointStatus.PENDING).update(status=CheckpointStatus.WAIVED)
+    Checkpoint.objects.filter(ticket=ticket, status=CheckpointStatus.PENDING).update(
+        status=CheckpointStatus.WAIVED
+    )
     ticket.state = State.SUSPENDED
     ticket.progress_every = progress_every
     _add_checkpoint(
@@ -541,7 +576,14 @@ def ticket_suspend(*, actor, ticket, reason: str, progress_every: int, today=Non
         f"挂起期间每{progress_every}个工作日报告进展",
     )
     _save(ticket, ["state", "progress_every"])
-    _event(ticket, actor=actor, action=Action.SUSPEND, before=before, note=reason, data={"progress_every": progress_every})
+    _event(
+        ticket,
+        actor=actor,
+        action=Action.SUSPEND,
+        before=before,
+        note=reason,
+        data={"progress_every": progress_every},
+    )
     return ticket
 
 
@@ -553,7 +595,9 @@ def ticket_resume(*, actor, ticket, deadline: dt.date, note: str = "", today=Non
     if not deadline or deadline < today:
         raise TicketError("恢复办理须给出不早于今天的办结时限。")
     before = ticket.state
-    Checkpoint.objects.filter(ticket=ticket, status=CheckpointStatus.PENDING).update(status=CheckpointStatus.WAIVED)
+    Checkpoint.objects.filter(ticket=ticket, status=CheckpointStatus.PENDING).update(
+        status=CheckpointStatus.WAIVED
+    )
     ticket.state = State.HANDLING if ticket.signed_on else State.ASSIGNED
     ticket.progress_every = None
     _add_checkpoint(ticket, CheckpointKind.SOLVE, deadline, "恢复办理后限期办结")
@@ -579,7 +623,9 @@ def ticket_hand_up(*, actor, ticket, reason: str, today=None) -> Ticket:
     ticket.authority = AUTHORITY_ORDER[position + 1]
     ticket.state = State.FOUND
     ticket.lead_unit = None
-    Checkpoint.objects.filter(ticket=ticket, status=CheckpointStatus.PENDING).update(status=CheckpointStatus.WAIVED)
+    Checkpoint.objects.filter(ticket=ticket, status=CheckpointStatus.PENDING).update(
+        status=CheckpointStatus.WAIVED
+    )
     _save(ticket, ["authority", "state", "lead_unit"])
     ticket.co_units.clear()
     event = _event(
@@ -616,7 +662,14 @@ def escalate(ticket, *, actor, level: int, today: dt.date, note: str, book: Lead
     ticket.supervised_on = today
     _save(ticket, ["supervision", "supervised_on"])
     label = Supervision(level).label
-    _event(ticket, actor=actor, action=Action.SUPERVISE, before=before, note=note, data={"level": level, "cause": cause})
+    _event(
+        ticket,
+        actor=actor,
+        action=Action.SUPERVISE,
+        before=before,
+        note=note,
+        data={"level": level, "cause": cause},
+    )
     what = "议定事项" if ticket.is_decision else "问题"
     sent = _notify_unit(
         ticket,

@@ -62,11 +62,17 @@ def test_the_adjusted_saturday_counts_as_a_working_day(world, assigned, key_proj
 def test_a_major_problem_gets_a_calendar_month(world, assigned, key_project):
     assert add_month(D(2026, 1, 31)) == D(2026, 2, 28)
     # 28 February 2026 is a 春节调休 Saturday, a working day: the month ends there.
-    assert dues(assigned(day=D(2026, 1, 31), complexity=Complexity.MAJOR))[CheckpointKind.SOLVE] == D(2026, 2, 28)
+    assert dues(assigned(day=D(2026, 1, 31), complexity=Complexity.MAJOR))[CheckpointKind.SOLVE] == D(
+        2026, 2, 28
+    )
     # A month from 1 March 2026 is Wednesday 1 April; from 3 January it is Tuesday 3 February.
-    assert dues(assigned(day=D(2026, 3, 1), complexity=Complexity.MAJOR))[CheckpointKind.SOLVE] == D(2026, 4, 1)
+    assert dues(assigned(day=D(2026, 3, 1), complexity=Complexity.MAJOR))[CheckpointKind.SOLVE] == D(
+        2026, 4, 1
+    )
     # A month from 5 September 2026 falls on Monday 5 October, in the National Day week: the 8th.
-    assert dues(assigned(day=D(2026, 9, 5), complexity=Complexity.MAJOR))[CheckpointKind.SOLVE] == D(2026, 10, 8)
+    assert dues(assigned(day=D(2026, 9, 5), complexity=Complexity.MAJOR))[CheckpointKind.SOLVE] == D(
+        2026, 10, 8
+    )
 
 
 def test_a_ticket_off_the_track_gets_its_category_deadline(world, assigned):

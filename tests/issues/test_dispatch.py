@@ -39,7 +39,11 @@ def on_clock(world, assigned, leaders):
 
 def test_the_ticket_schedule_is_installed(db):
     schedule = Schedule.objects.get(code="ticket_daily")
-    assert (schedule.task_name, schedule.rhythm, schedule.time.isoformat()) == ("issues.ticket_daily", "daily", "08:30:00")
+    assert (schedule.task_name, schedule.rhythm, schedule.time.isoformat()) == (
+        "issues.ticket_daily",
+        "daily",
+        "08:30:00",
+    )
     assert Schedule.objects.get(code="ticket_weekly").task_name == "issues.ticket_weekly"
 
 
@@ -96,12 +100,16 @@ def test_a_signed_ticket_is_not_reminded_to_sign(world, on_clock, dispatch):
     dispatch("2026-11-24 08:35")  # feedback due 25th: reminded
     [n] = inbox(world["zezhou"], "ticket_checkpoint")
     assert "3个工作日内反馈" in n.title
-    services.ticket_progress(actor=world["zezhou"], ticket=on_clock, note="已协调供电公司", today=D(2026, 11, 24))
+    services.ticket_progress(
+        actor=world["zezhou"], ticket=on_clock, note="已协调供电公司", today=D(2026, 11, 24)
+    )
     dispatch("2026-11-26 08:35")
     assert Ticket.objects.get(pk=on_clock.pk).supervision == 0
 
 
-def test_across_national_day_nothing_fires_on_the_holiday_and_the_adjusted_saturday_runs(world, assigned, dispatch):
+def test_across_national_day_nothing_fires_on_the_holiday_and_the_adjusted_saturday_runs(
+    world, assigned, dispatch
+):
     only("ticket_daily")
     world.zz_project.key_level = KeyLevel.CITY
     world.zz_project.save()
@@ -149,7 +157,9 @@ def test_query_count_grows_with_the_tickets_due_not_with_all_tickets(world, assi
     assert three - few <= 10 * 3 and six - few <= 10 * 9
 
 
-def test_a_decision_of_the_mayors_meeting_reminds_its_owner_and_shows_overdue(world, leaders, dispatch, client_for):
+def test_a_decision_of_the_mayors_meeting_reminds_its_owner_and_shows_overdue(
+    world, leaders, dispatch, client_for
+):
     only("ticket_daily")
     meeting = services.meeting_save(
         actor=world["office"],

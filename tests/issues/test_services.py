@@ -69,7 +69,9 @@ def test_the_whole_loop_with_an_unsatisfied_visit(world, assigned):
     )
     assert t.state == State.PENDING_VISIT
     assert t.attachments.get().file_type == "png"
-    services.ticket_visit(actor=office, ticket=t, answer=Satisfaction.UNSATISFIED, words="只接了临时电", today=D(2026, 11, 26))
+    services.ticket_visit(
+        actor=office, ticket=t, answer=Satisfaction.UNSATISFIED, words="只接了临时电", today=D(2026, 11, 26)
+    )
     t.refresh_from_db()
     assert t.state == State.HANDLING and t.send_backs == 1 and not t.visit_ok
     with pytest.raises(IllegalMove, match="当前为“办理中”.*专班办公室"):
@@ -77,14 +79,25 @@ def test_the_whole_loop_with_an_unsatisfied_visit(world, assigned):
     t = services.ticket_report_solved(actor=zezhou, ticket=t, note="永久用电已接入", today=D(2026, 11, 30))
     with pytest.raises(IllegalMove, match="须回访企业、企业满意后方可销号"):
         services.ticket_close(actor=office, ticket=t, grade=Grade.GOOD)
-    services.ticket_visit(actor=office, ticket=t, answer=Satisfaction.SATISFIED, words="满意", today=D(2026, 12, 1))
+    services.ticket_visit(
+        actor=office, ticket=t, answer=Satisfaction.SATISFIED, words="满意", today=D(2026, 12, 1)
+    )
     t.refresh_from_db()
     t = services.ticket_close(actor=office, ticket=t, grade=Grade.EXCELLENT, today=D(2026, 12, 1))
     assert t.state == State.CLOSED and t.grade == Grade.EXCELLENT and t.closed_on == D(2026, 12, 1)
     assert t.working_days_to_close == 5  # 23 Nov → 30 Nov: 24, 25, 26, 27, 30
     assert t.closed_on_time is True
     actions = list(t.events.values_list("action", flat=True))
-    assert actions == ["create", "assign", "sign", "report_solved", "visit", "report_solved", "visit", "close"]
+    assert actions == [
+        "create",
+        "assign",
+        "sign",
+        "report_solved",
+        "visit",
+        "report_solved",
+        "visit",
+        "close",
+    ]
     assert t.checkpoints.get(kind=CheckpointKind.CLOSE).status == CheckpointStatus.MET
     # Nothing to do on a closed ticket, for anyone.
     for persona in ("office", "zezhou", "leader"):
@@ -138,7 +151,9 @@ def test_the_role_message_names_who_may_act(world, assigned):
     t = assigned(day=D(2026, 11, 23))
     with pytest.raises(PermissionDenied, match="只有承办单位可以对WT-2026-00001进行“签收”（当前为“已交办”）"):
         services.ticket_sign(actor=world["gaoping"], ticket=t)
-    with pytest.raises(IllegalMove, match="当前为“已交办”，不能销号：只有处于“待回访”的事项可以销号（由专班办公室操作）"):
+    with pytest.raises(
+        IllegalMove, match="当前为“已交办”，不能销号：只有处于“待回访”的事项可以销号（由专班办公室操作）"
+    ):
         services.ticket_close(actor=world["office"], ticket=t, grade="good")
 
 
@@ -147,11 +162,23 @@ def test_a_unit_refuses_what_is_above_its_authority_and_the_office_assigns_one_l
     t = services.ticket_hand_up(actor=world["zezhou"], ticket=t, reason="用地指标需市级统筹")
     assert t.state == State.FOUND and t.authority == AuthorityLevel.CITY and t.lead_unit is None
     assert not t.checkpoints.filter(status=CheckpointStatus.PENDING).exists()
-    t = services.ticket_assign(actor=world["office"], ticket=t, lead_unit=world.jtj, authority=AuthorityLevel.CITY, today=D(2026, 11, 24))
+    t = services.ticket_assign(
+        actor=world["office"],
+        ticket=t,
+        lead_unit=world.jtj,
+        authority=AuthorityLevel.CITY,
+        today=D(2026, 11, 24),
+    )
     assert t.state == State.ASSIGNED and t.lead_unit == world.jtj
     t = services.ticket_hand_up(actor=world["jtj"], ticket=t, reason="需省厅审批")
     assert t.authority == AuthorityLevel.PROVINCE
-    t = services.ticket_assign(actor=world["office"], ticket=t, lead_unit=world.fgw, authority=AuthorityLevel.PROVINCE, today=D(2026, 11, 25))
+    t = services.ticket_assign(
+        actor=world["office"],
+        ticket=t,
+        lead_unit=world.fgw,
+        authority=AuthorityLevel.PROVINCE,
+        today=D(2026, 11, 25),
+    )
     with pytest.raises(IllegalMove, match="省级权限"):
         services.ticket_hand_up(actor=world["office"], ticket=t, reason="再提")
 
@@ -159,14 +186,22 @@ def test_a_unit_refuses_what_is_above_its_authority_and_the_office_assigns_one_l
 def test_suspend_asks_for_progress_every_n_working_days_and_resume_sets_a_new_deadline(world, assigned):
     t = assigned(day=D(2026, 11, 23))
     t = services.ticket_sign(actor=world["zezhou"], ticket=t, today=D(2026, 11, 23))
-    t = services.ticket_suspend(actor=world["office"], ticket=t, reason="需等待国土空间规划批复", progress_every=10, today=D(2026, 11, 24))
+    t = services.ticket_suspend(
+        actor=world["office"],
+        ticket=t,
+        reason="需等待国土空间规划批复",
+        progress_every=10,
+        today=D(2026, 11, 24),
+    )
     assert t.state == State.SUSPENDED
     [progress] = t.checkpoints.filter(status=CheckpointStatus.PENDING)
     assert progress.kind == CheckpointKind.PROGRESS and progress.due == D(2026, 12, 8)
     t = services.ticket_progress(actor=world["zezhou"], ticket=t, note="规划已上报省厅", today=D(2026, 12, 7))
     [following] = t.checkpoints.filter(status=CheckpointStatus.PENDING)
     assert following.due == D(2026, 12, 21) and following.seq == 2
-    t = services.ticket_resume(actor=world["office"], ticket=t, deadline=D(2026, 12, 31), today=D(2026, 12, 8))
+    t = services.ticket_resume(
+        actor=world["office"], ticket=t, deadline=D(2026, 12, 31), today=D(2026, 12, 8)
+    )
     assert t.state == State.HANDLING and t.deadline == D(2026, 12, 31)
 
 
@@ -195,7 +230,9 @@ def test_an_ordinary_problem_cannot_be_timetabled(world, assigned):
         assert "timetable" not in available_actions(world["zezhou"], t)
         raise PermissionDenied
     with pytest.raises(TicketError, match="7个工作日"):
-        services.ticket_timetable(actor=world["zezhou"], ticket=t, milestones=[(D(2026, 12, 1), "x")], progress_every=5)
+        services.ticket_timetable(
+            actor=world["zezhou"], ticket=t, milestones=[(D(2026, 12, 1), "x")], progress_every=5
+        )
 
 
 def test_supervision_by_hand_goes_up_one_level_and_never_down(world, assigned, leaders):
