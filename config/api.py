@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from issues.api import urls as issues_api
 from projects.api import urls as projects_api
 from reporting.api import urls as reporting_api
 from scheduling.api import urls as scheduling_api
@@ -9,7 +10,7 @@ from scheduling.api import urls as scheduling_api
 app_name = "api"
 
 router = DefaultRouter()
-for app_api in (projects_api, reporting_api, scheduling_api):
+for app_api in (projects_api, reporting_api, scheduling_api, issues_api):
     app_api.register(router)
 
 urlpatterns = router.urls
