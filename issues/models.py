@@ -48,6 +48,9 @@ class TicketNumber(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
 
 class Meeting(models.Model):
     """A dispatch meeting (调度会) at one of the four levels, with its agenda, minutes and decisions."""

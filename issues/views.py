@@ -29,7 +29,7 @@ ACTION_ORDER = [a.value for a in Action]
 
 
 def _style_filters(form, user):
-    for name, field in form.fields.items():
+    for field in form.fields.values():
         widget = field.widget
         cls = (
             "form-select form-select-sm"

@@ -4,12 +4,14 @@ before each checkpoint, 督办 one level up when one is missed, the leaders' dai
 import datetime as dt
 
 import pytest
+import time_machine
 
 from issues import services
 from issues.choices import CheckpointKind, CheckpointStatus, MeetingLevel, State, Supervision
 from issues.models import Checkpoint, Meeting, Ticket
 from projects.choices import KeyLevel
 from scheduling.models import Notification, Schedule, ScheduleRun
+from tests.scheduling.conftest import at
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -180,6 +182,20 @@ def test_a_decision_of_the_mayors_meeting_reminds_its_owner_and_shows_overdue(
     dispatch("2026-11-30 08:35")
     decision.refresh_from_db()
     assert decision.supervision >= Supervision.OFFICE
-    page = client_for("office").get("/tickets/", {"kind": "decision", "overdue": "1"})
-    assert decision.number in page.content.decode()
+    with time_machine.travel(at("2026-11-30 10:00"), tick=False):
+        page = client_for("office").get("/tickets/", {"kind": "decision", "overdue": "1"})
+    assert decision.number in page.content.decode() and 'data-light="red"' in page.content.decode()
     assert inbox(world["jtj"], "decision_overdue")
+
+
+def test_the_friday_digest_lists_overdue_and_supervised_tickets(world, assigned, dispatch):
+    only("friday_digest")
+    late = assigned(day=D(2026, 11, 2))  # 15 working days: due 23 November
+    services.ticket_supervise(actor=world["office"], ticket=late, note="企业反映")
+    fresh = assigned(day=D(2026, 12, 1))
+    dispatch("2026-12-04 08:35")
+    [office] = inbox(world["office"], "friday_digest")
+    assert "三、问题督办：未销号2件，其中逾期1件" in office.body
+    section = office.body.split("三、问题督办")[1]
+    assert late.number in section and "专班办公室督办" in section
+    assert fresh.number not in section
