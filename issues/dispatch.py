@@ -43,13 +43,11 @@ def _remind_kind(ticket) -> str:
     return "decision_due" if ticket.is_decision else "ticket_checkpoint"
 
 
-def ticket_daily(ctx: JobContext) -> None:
-    today = ctx.fire_date
-    cal = ctx.calendar
-    book = LeaderBook()
-    missed = escalated = reminded = 0
-
-    # 1. missed checkpoints → 督办 one level up.
+def record_missed(*, today, book: LeaderBook) -> tuple[int, int, int]:
+    """Record every pending checkpoint due before `today` as missed and supervise its matter one
+    level up. (missed, escalated, messages sent). A checkpoint is taken by a conditional UPDATE, so
+    two runs at once never both escalate for it."""
+    missed = escalated = sent = 0
     for checkpoint in _checkpoints(Q(due__lt=today)):
         with transaction.atomic():
             taken = Checkpoint.objects.filter(pk=checkpoint.pk, status=CheckpointStatus.PENDING).update(
@@ -62,18 +60,29 @@ def ticket_daily(ctx: JobContext) -> None:
             ticket.lead_unit = checkpoint.ticket.lead_unit
             ticket.responsible_leader = checkpoint.ticket.responsible_leader
             ticket.project = checkpoint.ticket.project
-            note = f"“{checkpoint.title}”已于{_date(checkpoint.due)}到期未完成。"
-            sent = escalate(
+            before = ticket.supervision
+            sent += escalate(
                 ticket,
                 actor=None,
                 level=ticket.supervision + 1,
                 today=today,
-                note=note,
+                note=f"“{checkpoint.title}”已于{_date(checkpoint.due)}到期未完成。",
                 book=book,
                 cause=f"checkpoint:{checkpoint.pk}",
             )
-            ctx.sent += sent
-            escalated += 1 if sent or ticket.supervision else 0
+            escalated += 1 if ticket.supervision > before else 0
+    return missed, escalated, sent
+
+
+def ticket_daily(ctx: JobContext) -> None:
+    today = ctx.fire_date
+    cal = ctx.calendar
+    book = LeaderBook()
+    reminded = 0
+
+    # 1. missed checkpoints → 督办 one level up.
+    missed, escalated, sent = record_missed(today=today, book=book)
+    ctx.sent += sent
 
     # 2. reminders one working day before each checkpoint.
     horizon = cal.add_working_days(today, 1)

@@ -104,9 +104,13 @@ def _save(ticket, fields) -> None:
 
 
 def _close_checkpoints(ticket, kinds, status, day) -> int:
-    return Checkpoint.objects.filter(ticket=ticket, kind__in=kinds, status=CheckpointStatus.PENDING).update(
-        status=status, done_on=day if status == CheckpointStatus.MET else None
-    )
+    """Settle the pending checkpoints of `kinds`. Done after its due day is recorded missed (late),
+    with the day it was done, even when no daily run caught it in time."""
+    pending = Checkpoint.objects.filter(ticket=ticket, kind__in=kinds, status=CheckpointStatus.PENDING)
+    if status != CheckpointStatus.MET:
+        return pending.update(status=status)
+    late = pending.filter(due__lt=day).update(status=CheckpointStatus.MISSED, done_on=day, missed_on=day)
+    return late + pending.update(status=CheckpointStatus.MET, done_on=day)
 
 
 def _add_checkpoint(ticket, kind, due, label="") -> Checkpoint:

@@ -277,3 +277,15 @@ def test_every_step_is_an_event_and_an_audit_row(world, assigned):
     assert history_for(t).count() == 3
     assert [e.actor.username for e in t.events.order_by("id")] == ["office", "office", "zezhou"]
     assert {Action(e.action).label for e in t.events.all()} == {"发现登记", "交办", "签收"}
+
+
+def test_a_checkpoint_done_after_its_due_day_is_recorded_missed_with_the_day_it_was_done(world, assigned):
+    world.zz_project.key_level = KeyLevel.CITY
+    world.zz_project.save()
+    t = assigned(day=D(2026, 11, 20))  # sign due Monday 23rd
+    services.ticket_sign(actor=world["zezhou"], ticket=t, today=D(2026, 11, 24))
+    sign = t.checkpoints.get(kind=CheckpointKind.SIGN)
+    assert (sign.status, sign.done_on) == (CheckpointStatus.MISSED, D(2026, 11, 24))
+    services.ticket_progress(actor=world["zezhou"], ticket=t, note="已对接", today=D(2026, 11, 25))
+    feedback = t.checkpoints.get(kind=CheckpointKind.FEEDBACK)
+    assert (feedback.status, feedback.done_on) == (CheckpointStatus.MET, D(2026, 11, 25))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.builder import DEFAULT_PROJECTS, SEED, build_demo, demo_data_exists, wipe_projects
+from demo.issues import build_issues, wipe_issues
 from demo.tree import PASSWORD, personas
 
 COUNT_LABELS = {
@@ -22,6 +23,10 @@ COUNT_LABELS = {
     "approvals": "前期手续",
     "monthly_reports": "月度进展",
     "report_revisions": "审核版本",
+    # issues
+    "tickets": "问题",
+    "meetings": "调度会",
+    "decisions": "议定事项",
 }
 MAIN_LOGINS = ("office", "leader", "stats", "zezhou", "zezhou_head", "gaoping", "jtj", "admin")
 
@@ -64,6 +69,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if demo_data_exists():
                 self.stdout.write("删除现有项目及其月度进展……")
+                wipe_issues()
                 wipe_projects()
             counts = build_demo(
                 projects=count,
@@ -71,13 +77,22 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 log=self.stdout.write if verbose else None,
             )
+            # issues: ~300 tickets in every state and a year of dispatch meetings with decisions.
+            counts.update(
+                build_issues(
+                    today=today,
+                    seed=options["seed"],
+                    tickets=min(300, max(count // 5, 10)),
+                    log=self.stdout.write if verbose else None,
+                )
+            )
         elapsed = time.perf_counter() - started
 
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已生成（{elapsed:.1f} 秒，今天按 {today:%Y-%m-%d} 计）：")
         )
         for key, label in COUNT_LABELS.items():
-            self.stdout.write(f"  {label:<8}{counts[key]:>10,}")
+            self.stdout.write(f"  {label:<8}{counts.get(key, 0):>10,}")
         self.stdout.write("")
         self.stdout.write(f"访问地址：{options['url']}")
         self.stdout.write(f"演示账号（口令均为 {PASSWORD}）：")
