@@ -15,6 +15,7 @@ from scheduling.calendar import WorkCalendar
 from . import clock
 from .choices import (
     OPEN_STATES,
+    WORKING_STATES,
     AuthorityLevel,
     Category,
     CheckpointStatus,
@@ -96,9 +97,8 @@ class TicketFilterSet(df.FilterSet):
         return queryset.filter(state=State.CLOSED)
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate()).exclude(
-            state__in=[State.FOUND, State.SUSPENDED]
-        )
+        # The clock runs while the unit owes work: a reported-solved matter waits for the office.
+        return queryset.filter(state__in=WORKING_STATES, deadline__lt=timezone.localdate())
 
     def filter_due_soon(self, queryset, name, value):
         today = timezone.localdate()

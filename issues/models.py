@@ -43,13 +43,19 @@ class CategoryDeadline(models.Model):
 
 
 class TicketNumber(models.Model):
-    """The last number issued in a year (WT-2026-00042), taken under a row lock."""
+    """The last number issued per prefix and year (WT-2026-00042, YD-2026-00007), taken under a row lock."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    prefix = models.CharField(max_length=4, default="WT")
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="ticket_number_per_prefix_year")
+        ]
+
     def __str__(self):
-        return f"{self.year}: {self.last}"
+        return f"{self.prefix}-{self.year}: {self.last}"
 
 
 class Meeting(models.Model):
@@ -301,6 +307,13 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action_label}"
+
+    @property
+    def to_state_label(self) -> str:
+        try:
+            return State(self.to_state).label
+        except ValueError:
+            return self.to_state
 
     @property
     def action_label(self) -> str:

@@ -98,7 +98,7 @@ def ticket_get_for_user(*, user, pk) -> Ticket:
         )
         .prefetch_related(
             "co_units",
-            Prefetch("checkpoints", queryset=Checkpoint.objects.order_by("due", "id")),
+            Prefetch("checkpoints", queryset=Checkpoint.objects.order_by("id")),
             Prefetch(
                 "events",
                 queryset=TicketEvent.objects.select_related("actor")
@@ -209,7 +209,7 @@ def ticket_stats(*, user, kind: str = MatterKind.PROBLEM, today: dt.date | None 
     today = today or timezone.localdate()
     base = tickets_for_user(user).filter(kind=kind)
     open_q = Q(state__in=OPEN_STATES)
-    overdue_q = Q(state__in=[State.ASSIGNED, State.HANDLING, State.PENDING_VISIT], deadline__lt=today)
+    overdue_q = Q(state__in=[State.ASSIGNED, State.HANDLING], deadline__lt=today)
     closed_q = Q(state=State.CLOSED)
     agg = {
         "open": Count("pk", filter=open_q),
@@ -358,7 +358,10 @@ def open_decisions_by_unit(*, user, today: dt.date | None = None) -> list[dict]:
         .filter(kind=MatterKind.DECISION, state__in=OPEN_STATES)
         .order_by()
         .values("lead_unit_id", "lead_unit__name", "lead_unit__short_name")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=today, state__in=[State.ASSIGNED, State.HANDLING])),
+        )
         .order_by("-open", "lead_unit_id")
     )
     return [
@@ -381,7 +384,7 @@ def digest_open_tickets(*, today: dt.date, limit: int = 20) -> dict:
     base = Ticket.objects.filter(
         state__in=[State.ASSIGNED, State.HANDLING, State.PENDING_VISIT, State.SUSPENDED]
     )
-    overdue = base.filter(deadline__lt=today).exclude(state=State.SUSPENDED)
+    overdue = base.filter(deadline__lt=today, state__in=[State.ASSIGNED, State.HANDLING])
     supervised = base.filter(supervision__gt=0)
     related = ("lead_unit", "project")
     return {

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import SelectMultiple
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,15 +22,33 @@ from projects.views.projects import _page_size
 from scheduling.calendar import WorkCalendar
 
 from . import clock, export, permissions, selectors, services
-from .choices import Action, MatterKind, MeetingLevel, Supervision
+from .choices import WORKING_STATES, Action, MatterKind, MeetingLevel, Supervision
 from .forms import ACTION_FORMS, AgendaForm, DeadlineForm, DecisionForm, MeetingForm, TicketCreateForm
 from .models import CategoryDeadline, Meeting, TicketAttachment
 
 ACTION_ORDER = [a.value for a in Action]
 
 
+PRIMARY_FILTERS = (
+    "search",
+    "state",
+    "open",
+    "overdue",
+    "due_soon",
+    "unit",
+    "county",
+    "category",
+    "level",
+    "supervision",
+)
+
+
 def _style_filters(form, user):
     for field in form.fields.values():
+        if hasattr(field, "choices") and not isinstance(field.widget, SelectMultiple):
+            choices = list(field.choices)
+            if choices and choices[0][0] == "":
+                field.choices = [("", "全部"), *choices[1:]]
         widget = field.widget
         cls = (
             "form-select form-select-sm"
@@ -52,7 +71,7 @@ def _lights(tickets, today):
     cal = WorkCalendar()
     horizon = cal.add_working_days(today, clock.DUE_SOON)
     for t in tickets:
-        if not t.is_open or t.state in ("found", "suspended") or t.deadline is None:
+        if t.state not in WORKING_STATES or t.deadline is None:
             t.light = ""
         elif t.deadline < today:
             t.light = "red"
@@ -86,6 +105,10 @@ def ticket_list(request, mine: bool = False):
             "query": filters.urlencode(),
             "today": today,
             "can_report": permissions.is_office(request.user),
+            "primary": PRIMARY_FILTERS,
+            "advanced_open": any(
+                filters.get(k) for k in filterset.form.fields if k not in PRIMARY_FILTERS and k != "ordering"
+            ),
         },
     )
 

@@ -22,7 +22,7 @@ from .. import permissions
 from ..choices import CLOCK_MEETING_LEVELS, OPEN_STATES, MatterKind, Source, State
 from ..exceptions import TicketError
 from ..models import AgendaItem, Meeting, Ticket
-from .tickets import _event, _next_number, ticket_assign
+from .tickets import _event, _moment, _next_number, ticket_assign
 
 AGENDA_LIMIT = 60  # projects one agenda build adds
 MEETING_FIELDS = ("level", "title", "date", "place", "chair", "attendees", "minutes")
@@ -170,7 +170,7 @@ def decision_create(
     today = today or timezone.localdate()
     ticket = Ticket.objects.create(
         kind=MatterKind.DECISION,
-        number=_next_number(today.year).replace("WT-", "YD-"),
+        number=_next_number(today.year, "YD"),
         title=title[:200],
         description=(description or "").strip(),
         project=project,
@@ -182,7 +182,7 @@ def decision_create(
         on_clock=meeting.level in CLOCK_MEETING_LEVELS,
         state=State.FOUND,
     )
-    _event(ticket, actor=actor, action="create", before="", note=f"{meeting.title}议定")
+    _event(ticket, actor=actor, action="create", before="", note=f"{meeting.title}议定", at=_moment(today))
     return ticket_assign(
         actor=actor,
         ticket=ticket,

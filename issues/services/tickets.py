@@ -46,15 +46,23 @@ def _today(today):
     return today or timezone.localdate()
 
 
+def _moment(today):
+    """When a step dated `today` happened: now, or for a step recorded on a past day (the demo, a
+    catch-up) that day in the working morning, so the timeline reads in order."""
+    if today is None or today == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(today, dt.time(9, 30)))
+
+
 def ticket_url(ticket) -> str:
     return f"/tickets/{ticket.pk}/"
 
 
-def _next_number(year: int) -> str:
-    row, _ = TicketNumber.objects.select_for_update().get_or_create(year=year)
-    TicketNumber.objects.filter(year=year).update(last=F("last") + 1)
+def _next_number(year: int, prefix: str = "WT") -> str:
+    row, _ = TicketNumber.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+    TicketNumber.objects.filter(pk=row.pk).update(last=F("last") + 1)
     row.refresh_from_db()
-    return f"WT-{year}-{row.last:05d}"
+    return f"{prefix}-{year}-{row.last:05d}"
 
 
 def _locked(ticket) -> Ticket:
@@ -179,7 +187,14 @@ def ticket_create(
         on_clock=project.key_level in CLOCK_KEY_LEVELS,
         state=State.FOUND,
     )
-    event = _event(ticket, actor=actor, action=Action.CREATE, before="", note=ticket.description[:500])
+    event = _event(
+        ticket,
+        at=_moment(found_on),
+        actor=actor,
+        action=Action.CREATE,
+        before="",
+        note=ticket.description[:500],
+    )
     files.store(ticket=ticket, event=event, actor=actor, checked=checked)
     return ticket
 
@@ -257,6 +272,7 @@ def ticket_assign(
     ticket.co_units.set(co_units or [])
     _event(
         ticket,
+        at=_moment(today),
         actor=actor,
         action=Action.ASSIGN,
         before=before,
@@ -299,7 +315,7 @@ def ticket_sign(*, actor, ticket, note: str = "", today=None) -> Ticket:
     ticket.signed_on = today
     _close_checkpoints(ticket, [CheckpointKind.SIGN], CheckpointStatus.MET, today)
     _save(ticket, ["state", "signed_on"])
-    _event(ticket, actor=actor, action=Action.SIGN, before=before, note=note)
+    _event(ticket, at=_moment(today), actor=actor, action=Action.SIGN, before=before, note=note)
     return ticket
 
 
@@ -332,7 +348,7 @@ def ticket_progress(*, actor, ticket, note: str, uploads=(), today=None) -> Tick
             f"每{ticket.progress_every}个工作日报告进展",
         )
     _save(ticket, fields)
-    event = _event(ticket, actor=actor, action=Action.PROGRESS, before=before, note=note)
+    event = _event(ticket, at=_moment(today), actor=actor, action=Action.PROGRESS, before=before, note=note)
     files.store(ticket=ticket, event=event, actor=actor, checked=checked)
     return ticket
 
@@ -376,6 +392,7 @@ def ticket_timetable(
     _save(ticket, ["progress_every", "deadline"])
     _event(
         ticket,
+        at=_moment(today),
         actor=actor,
         action=Action.TIMETABLE,
         before=before,
@@ -410,7 +427,9 @@ def ticket_report_solved(*, actor, ticket, note: str, uploads=(), today=None) ->
     )
     _close_checkpoints(ticket, [CheckpointKind.PROGRESS], CheckpointStatus.WAIVED, today)
     _save(ticket, ["state", "solved_on", "visit_ok"])
-    event = _event(ticket, actor=actor, action=Action.REPORT_SOLVED, before=before, note=note)
+    event = _event(
+        ticket, at=_moment(today), actor=actor, action=Action.REPORT_SOLVED, before=before, note=note
+    )
     files.store(ticket=ticket, event=event, actor=actor, checked=checked)
     dispatch.notify(
         recipients=LeaderBook().office,
@@ -453,7 +472,13 @@ def ticket_return(*, actor, ticket, reason: str, grade: str = Grade.FAIL, today=
     ticket.grade = grade or Grade.FAIL
     _save(ticket, ["state", "visit_ok", "solved_on", "deadline", "office_returns", "grade"])
     event = _event(
-        ticket, actor=actor, action=Action.RETURN, before=before, note=reason, data={"grade": ticket.grade}
+        ticket,
+        at=_moment(today),
+        actor=actor,
+        action=Action.RETURN,
+        before=before,
+        note=reason,
+        data={"grade": ticket.grade},
     )
     _notify_unit(
         ticket,
@@ -498,6 +523,7 @@ def ticket_visit(
     label = Satisfaction(answer).label
     event = _event(
         ticket,
+        at=_moment(today),
         actor=actor,
         action=Action.VISIT,
         before=before,
@@ -552,7 +578,15 @@ def ticket_close(*, actor, ticket, grade: str, note: str = "", today=None) -> Ti
         done_on=today,
     )
     _save(ticket, ["state", "grade", "closed_on", "working_days_to_close", "closed_on_time"])
-    _event(ticket, actor=actor, action=Action.CLOSE, before=before, note=note, data={"grade": grade})
+    _event(
+        ticket,
+        at=_moment(today),
+        actor=actor,
+        action=Action.CLOSE,
+        before=before,
+        note=note,
+        data={"grade": grade},
+    )
     return ticket
 
 
@@ -582,6 +616,7 @@ def ticket_suspend(*, actor, ticket, reason: str, progress_every: int, today=Non
     _save(ticket, ["state", "progress_every"])
     _event(
         ticket,
+        at=_moment(today),
         actor=actor,
         action=Action.SUSPEND,
         before=before,
@@ -607,7 +642,7 @@ def ticket_resume(*, actor, ticket, deadline: dt.date, note: str = "", today=Non
     _add_checkpoint(ticket, CheckpointKind.SOLVE, deadline, "恢复办理后限期办结")
     _refresh_deadline(ticket)
     _save(ticket, ["state", "progress_every", "deadline"])
-    _event(ticket, actor=actor, action=Action.RESUME, before=before, note=note)
+    _event(ticket, at=_moment(today), actor=actor, action=Action.RESUME, before=before, note=note)
     return ticket
 
 
@@ -634,6 +669,7 @@ def ticket_hand_up(*, actor, ticket, reason: str, today=None) -> Ticket:
     ticket.co_units.clear()
     event = _event(
         ticket,
+        at=_moment(today),
         actor=actor,
         action=Action.HAND_UP,
         before=before,
@@ -668,6 +704,7 @@ def escalate(ticket, *, actor, level: int, today: dt.date, note: str, book: Lead
     label = Supervision(level).label
     _event(
         ticket,
+        at=_moment(today),
         actor=actor,
         action=Action.SUPERVISE,
         before=before,

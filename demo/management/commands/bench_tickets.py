@@ -154,7 +154,7 @@ class Command(BaseCommand):
         today_i = index[cal.on_or_before(TODAY)]
         projects = list(Project.objects.values_list("pk", "county_id", "department_id", "key_level"))
         areas = set(Organisation.objects.filter(kind__in=AREA_KINDS).values_list("pk", flat=True))
-        year_last = dict(TicketNumber.objects.values_list("year", "last"))
+        year_last = dict(TicketNumber.objects.filter(prefix="WT").values_list("year", "last"))
         categories = Category.values
         made = 0
         while made < count:
@@ -253,4 +253,4 @@ class Command(BaseCommand):
             made += len(rows)
             self.stdout.write(f"  {made}")
         for year, last in year_last.items():
-            TicketNumber.objects.update_or_create(year=year, defaults={"last": last})
+            TicketNumber.objects.update_or_create(prefix="WT", year=year, defaults={"last": last})
