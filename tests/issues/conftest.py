@@ -7,6 +7,7 @@ from issues import services
 from issues.choices import Category, Source
 from projects.models import Leader
 from tests.factories import make_user
+from tests.reporting.test_browser import browser, cookies_without_expiry  # noqa: F401
 from tests.scheduling.conftest import SHANGHAI, at, dispatch  # noqa: F401
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from issues.choices import State
 from issues.models import Ticket
-from tests.reporting.test_browser import browser, cookies_without_expiry, login  # noqa: F401
+from tests.reporting.test_browser import login
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_office_assigns_zezhou_solves_twice_and_the_office_strikes_it_off(
     world,
     live_server,
     browser,
-    cookies_without_expiry,  # noqa: F811
+    cookies_without_expiry,
 ):
     office = login(browser, live_server, "office")
     office.goto(f"{live_server.url}/projects/{world.zz_project.pk}/")
