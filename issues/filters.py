@@ -107,11 +107,12 @@ class TicketFilterSet(df.FilterSet):
             state__in=[State.ASSIGNED, State.HANDLING], deadline__gte=today, deadline__lte=horizon
         )
 
-    def filter_unit(self, queryset, name, value):
+    # `value: int` tells the API schema the parameter is the unit's id (django-filter passes the unit).
+    def filter_unit(self, queryset, name, value: int):
         units = Organisation.objects.filter(path__startswith=value.path).values("pk")
         return queryset.filter(lead_unit_id__in=units)
 
-    def filter_county(self, queryset, name, value):
+    def filter_county(self, queryset, name, value: int):
         units = Organisation.objects.filter(path__startswith=value.path).values("pk")
         return queryset.filter(Q(project__county_id__in=units) | Q(project__town_id__in=units))
 

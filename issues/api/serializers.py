@@ -4,6 +4,8 @@ from ..models import Checkpoint, Meeting, Ticket, TicketEvent
 
 
 class TicketSerializer(serializers.ModelSerializer):
+    # Plain strings in the schema: their enums would collide with other apps' "kind" and "status".
+    kind = serializers.CharField(read_only=True, help_text="problem | decision")
     state_label = serializers.CharField(read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True, default=None)
     lead_unit_name = serializers.CharField(source="lead_unit.display_name", read_only=True, default=None)
@@ -46,6 +48,8 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 class CheckpointSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="sign | feedback | solve | milestone | progress | close")
+    status = serializers.CharField(read_only=True, help_text="pending | met | missed | waived")
     class Meta:
         model = Checkpoint
         fields = ["kind", "seq", "label", "due", "status", "done_on", "missed_on"]

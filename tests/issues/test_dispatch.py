@@ -199,3 +199,56 @@ def test_the_friday_digest_lists_overdue_and_supervised_tickets(world, assigned,
     section = office.body.split("三、问题督办")[1]
     assert late.number in section and "专班办公室督办" in section
     assert fresh.number not in section
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_daily_jobs_at_once_escalate_a_missed_checkpoint_once(postgres_only, world, assigned):
+    """Two runs of the job (say a catch-up and today's) at the same moment, in two connections."""
+    import threading
+
+    from django.db import connection as main_connection
+
+    from issues.dispatch import record_missed
+    from issues.recipients import LeaderBook
+
+    world.zz_project.key_level = KeyLevel.CITY
+    world.zz_project.save()
+    ticket = assigned(day=D(2026, 11, 20))  # sign due 23rd, feedback 25th
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        from django.db import connection
+
+        try:
+            barrier.wait(timeout=10)
+            results.append(record_missed(today=D(2026, 11, 26), book=LeaderBook()))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert sorted(r[0] for r in results) in ([0, 2], [1, 1])  # two checkpoints, each taken once
+    ticket.refresh_from_db()
+    assert ticket.supervision == Supervision.VICE_MAYOR  # two missed checkpoints: two levels, not four
+    assert Notification.objects.filter(kind="ticket_overdue").count() == 2 * 2  # 2 levels × 2 unit users
+    assert main_connection.vendor == "postgresql"
+
+
+def test_the_weekly_digest_gives_each_unit_its_open_tickets_by_age(world, assigned, dispatch):
+    only("ticket_weekly")
+    old = assigned(day=D(2026, 9, 1))
+    new = assigned(day=D(2026, 12, 2))
+    dispatch("2026-12-04 08:45")
+    [n] = inbox(world["zezhou"], "ticket_weekly")
+    assert n.title == "【问题周报】泽州县未办结事项2件"
+    assert "3个工作日以内1件" in n.body and "30个工作日以上1件" in n.body
+    assert n.body.index(old.number) < n.body.index(new.number)  # oldest first
+    dispatch("2026-12-04 09:45")
+    assert len(inbox(world["zezhou"], "ticket_weekly")) == 1
