@@ -63,9 +63,11 @@ def celery_eager(settings):
     """
     from config.celery import app
 
+    # Read (and so load) the app's settings before changing Django's: a first read after the
+    # change would save the eager values and "restore" them, leaving later tests eager.
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
