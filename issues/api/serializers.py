@@ -48,8 +48,11 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 class CheckpointSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text="sign | feedback | solve | milestone | progress | close")
+    kind = serializers.CharField(
+        read_only=True, help_text="sign | feedback | solve | milestone | progress | close"
+    )
     status = serializers.CharField(read_only=True, help_text="pending | met | missed | waived")
+
     class Meta:
         model = Checkpoint
         fields = ["kind", "seq", "label", "due", "status", "done_on", "missed_on"]
