@@ -233,11 +233,22 @@ def ticket_create(request, project_pk):
     project = project_get_for_user(user=request.user, pk=project_pk)
     if not permissions.can_report_problem(request.user, project):
         raise PermissionDenied("您没有登记问题的权限。")
-    form = TicketCreateForm(request.POST or None, request.FILES or None)
+    # Raised at a meeting: `?decision=<id>` links the ticket to the decision it came from.
+    decision = None
+    if request.GET.get("decision", "").isdigit():
+        decision = (
+            selectors.tickets_for_user(request.user)
+            .filter(kind=MatterKind.DECISION)
+            .filter(pk=request.GET["decision"])
+            .first()
+        )
+    initial = {"source": "meeting"} if decision else {}
+    form = TicketCreateForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             ticket = services.ticket_create(
+                source_decision=decision,
                 actor=request.user,
                 project=project,
                 title=data["title"],
@@ -252,7 +263,9 @@ def ticket_create(request, project_pk):
         else:
             messages.success(request, f"问题已登记为{ticket.number}，待专班办公室交办。")
             return redirect("issues:ticket_detail", pk=ticket.pk)
-    return render(request, "issues/ticket_form.html", {"form": form, "project": project})
+    return render(
+        request, "issues/ticket_form.html", {"form": form, "project": project, "decision": decision}
+    )
 
 
 def attachment_file(request, pk):

@@ -74,7 +74,7 @@ def agenda_from_selection(
     filterset, projects = project_list(user=actor, filters=filters)
     if not filterset.is_valid():
         raise TicketError("项目筛选条件无效，请在项目库中重新筛选后复制地址栏中的条件。")
-    chosen = list(projects.only("pk", "name")[: AGENDA_LIMIT * 5])
+    chosen = list(projects.select_related(None).only("pk", "name")[: AGENDA_LIMIT * 5])
     if behind_only:
         year, month = periods.last_due_period(meeting.date)
         figs = measures.figures_by_project(
