@@ -11,9 +11,9 @@ import random
 from accounts.choices import OrgKind, RoleCode
 from accounts.models import User
 from issues import services
-from issues.choices import Category, Complexity, MeetingLevel, Satisfaction, Source, State
+from issues.choices import Category, CheckpointStatus, Complexity, MeetingLevel, Satisfaction, Source, State
 from issues.dispatch import record_missed
-from issues.models import Meeting, Ticket
+from issues.models import Checkpoint, Meeting, Ticket
 from issues.recipients import LeaderBook
 from projects.choices import Stage
 from projects.models import Leader, Project
@@ -268,8 +268,20 @@ def build_issues(*, today: dt.date, seed: int, tickets: int = 300, log=None) -> 
                     if check_day <= today:
                         services.ticket_close(actor=office, ticket=decision, grade="good", today=check_day)
     log(f"调度会 {counts['meetings']}，议定事项 {counts['decisions']}")
-    # What the daily job would have recorded by today: missed checkpoints and their 督办.
-    missed, escalated, _ = record_missed(today=today, book=LeaderBook())
+    # What the daily job would have recorded day by day: each missed checkpoint and its 督办 on the
+    # working day after its due day.
+    book = LeaderBook()
+    missed = escalated = 0
+    dues = sorted(
+        set(
+            Checkpoint.objects.filter(status=CheckpointStatus.PENDING, due__lt=today).values_list(
+                "due", flat=True
+            )
+        )
+    )
+    for run_day in sorted({min(cal.add_working_days(d, 1), today) for d in dues}):
+        m, e, _ = record_missed(today=run_day, book=book)
+        missed, escalated = missed + m, escalated + e
     log(f"逾期节点 {missed}，督办升级 {escalated}")
     counts["supervised"] = Ticket.objects.filter(supervision__gt=0).exclude(state=State.CLOSED).count()
     return counts
