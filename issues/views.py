@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import SelectMultiple
+from django.forms import ChoiceField, ModelChoiceField, SelectMultiple
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,7 +45,8 @@ PRIMARY_FILTERS = (
 
 def _style_filters(form, user):
     for field in form.fields.values():
-        if hasattr(field, "choices") and not isinstance(field.widget, SelectMultiple):
+        plain_choices = isinstance(field, ChoiceField) and not isinstance(field, ModelChoiceField)
+        if plain_choices and not isinstance(field.widget, SelectMultiple):
             choices = list(field.choices)
             if choices and choices[0][0] == "":
                 field.choices = [("", "全部"), *choices[1:]]
