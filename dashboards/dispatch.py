@@ -110,6 +110,23 @@ def friday_digest(ctx: JobContext) -> None:
     behind = _behind_key_projects(year, month)
     late = _not_started_as_planned(year, ctx.fire_date.month if ctx.fire_date.year == year else 12)
     details = f"全市{figures_sentence(city)}。\n{_digest_text(behind, late)}"
+    # 三、open problems: overdue and supervised tickets (issues' selector; issues never imports dashboards).
+    from issues.selectors import digest_open_tickets
+
+    tickets = digest_open_tickets(today=ctx.fire_date, limit=LIST_LIMIT)
+
+    def ticket_line(t):
+        unit = t.lead_unit.display_name if t.lead_unit_id else "待交办"
+        label = f"，{t.get_supervision_display()}" if t.supervision else ""
+        return f"· {t.number} {t.title}（{unit}，时限{t.deadline:%Y-%m-%d}{label}）"
+
+    lines = [f"三、问题督办：未销号{tickets['open']}件，其中逾期{tickets['overdue_count']}件"]
+    lines += [ticket_line(t) for t in tickets["overdue"]] or ["· 无逾期问题"]
+    if tickets["overdue_count"] > len(tickets["overdue"]):
+        lines.append(f"……等共{tickets['overdue_count']}件")
+    lines.append(f"督办中{tickets['supervised_count']}件：")
+    lines += [ticket_line(t) for t in tickets["supervised"]] or ["· 无"]
+    details += "\n" + "\n".join(lines)
     ctx.notify(
         ctx.office_ids(),
         title=ctx.title(**context),
