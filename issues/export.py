@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
-from projects.importing.safety import excel_safe
+from projects.importing.safety import FORMULA_START, excel_safe, excel_text_cell
 
 MAX_ROWS = 20000
 COLUMNS = [
@@ -36,10 +37,17 @@ def tickets_workbook(queryset, *, today) -> bytes:
     for index, (_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
     sheet.append([excel_safe(name) for name, _ in COLUMNS])
+
+    def cell(value):
+        value = excel_safe(value)
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            return excel_text_cell(WriteOnlyCell(sheet, value=value))  # shown as typed, never a formula
+        return value
+
     for t in queryset.iterator(chunk_size=2000):
         sheet.append(
             [
-                excel_safe(v)
+                cell(v)
                 for v in (
                     t.number,
                     t.get_kind_display(),

@@ -66,6 +66,7 @@ class EventSerializer(serializers.ModelSerializer):
         model = TicketEvent
         fields = ["at", "actor", "action", "from_state", "to_state", "note"]
         read_only_fields = fields
+        ref_name = "TicketEvent"  # inclusion has an "Event" too
 
 
 class TicketDetailSerializer(TicketSerializer):

@@ -58,7 +58,10 @@ def test_the_excel_export_is_the_filtered_list_and_formula_safe(world, client_fo
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("编号", "类型", "标题")
-    assert len(rows) == 2 and rows[1][2] == '\'=HYPERLINK("http://evil")'
+    # Shown as typed, stored as text with Excel's quote prefix: never a formula.
+    assert len(rows) == 2 and rows[1][2] == '=HYPERLINK("http://evil")'
+    title = sheet.cell(row=2, column=3)
+    assert title.data_type == "s" and title.quotePrefix
     assert client_for("zezhou").get("/tickets/export/").status_code == 200
     zezhou_rows = list(
         load_workbook(io.BytesIO(client_for("zezhou").get("/tickets/export/").content)).active.iter_rows(
