@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("scheduling.urls")),
     path("", include("inclusion.urls")),
+    path("", include("issues.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script (Content-Security-Policy).

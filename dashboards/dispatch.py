@@ -23,6 +23,9 @@ from scheduling import periods
 from scheduling.jobs import JobContext
 from scheduling.recipients import users_by_unit
 
+from .choices import Audience, RacePeriod
+from .selectors.ranking import compute_ranking
+
 LIST_LIMIT = 20
 BEHIND_POINTS = 10  # a key project this many points below time progress is "behind"
 
@@ -107,6 +110,23 @@ def friday_digest(ctx: JobContext) -> None:
     behind = _behind_key_projects(year, month)
     late = _not_started_as_planned(year, ctx.fire_date.month if ctx.fire_date.year == year else 12)
     details = f"全市{figures_sentence(city)}。\n{_digest_text(behind, late)}"
+    # 三、open problems: overdue and supervised tickets (issues' selector; issues never imports dashboards).
+    from issues.selectors import digest_open_tickets
+
+    tickets = digest_open_tickets(today=ctx.fire_date, limit=LIST_LIMIT)
+
+    def ticket_line(t):
+        unit = t.lead_unit.display_name if t.lead_unit_id else "待交办"
+        label = f"，{t.get_supervision_display()}" if t.supervision else ""
+        return f"· {t.number} {t.title}（{unit}，时限{t.deadline:%Y-%m-%d}{label}）"
+
+    lines = [f"三、问题督办：未销号{tickets['open']}件，其中逾期{tickets['overdue_count']}件"]
+    lines += [ticket_line(t) for t in tickets["overdue"]] or ["· 无逾期问题"]
+    if tickets["overdue_count"] > len(tickets["overdue"]):
+        lines.append(f"……等共{tickets['overdue_count']}件")
+    lines.append(f"督办中{tickets['supervised_count']}件：")
+    lines += [ticket_line(t) for t in tickets["supervised"]] or ["· 无"]
+    details += "\n" + "\n".join(lines)
     ctx.notify(
         ctx.office_ids(),
         title=ctx.title(**context),
@@ -223,17 +243,32 @@ def _county_lines(year, month) -> list[str]:
     return [f"· {c.display_name}：{figures_sentence(figs[c.pk])}" for c in counties]
 
 
+def _ranking_lines(year: int, month: int) -> list[str]:
+    """The counties' 赛马 standing for the data month: the bimonthly ranking in an even month, else
+    the monthly one (the scheme the office set for the year)."""
+    period = RacePeriod.BIMONTHLY if month % 2 == 0 else RacePeriod.MONTHLY
+    ranking = compute_ranking(year=year, month=month, period=period, audience=Audience.AREAS)
+    return [
+        f"· 第{row['rank']}名 {row['name']}：{row['total']}分"
+        for row in sorted(ranking["rows"], key=lambda r: r["rank"])
+    ]
+
+
+def _ranking_url(year: int, month: int) -> str:
+    return f"{reverse('dashboards:ranking')}?{urlencode({'year': year, 'month': month})}"
+
+
 def horse_race_notice(ctx: JobContext) -> None:
     year, month = _data_month(ctx)
     label = f"{ctx.nominal_date.year}年{ctx.nominal_date.month}月"
     context = {"period": label, "as_of": _as_of(ctx), "basis": f"{year}年1–{month}月已审核"}
-    details = "\n".join(_county_lines(year, month))
+    details = "当前得分（未发布，以专班办公室发布的排名为准）：\n" + "\n".join(_ranking_lines(year, month))
     ctx.notify(
         ctx.office_ids(),
         title=ctx.title(**context),
         body=ctx.body(details, **context),
         key_suffix="office",
-        url=reverse("home"),
+        url=_ranking_url(year, month),
     )
     counties = Organisation.objects.filter(is_active=True, kind__in=AREA_KINDS).values_list("pk", flat=True)
     heads = users_by_unit(counties, [RoleCode.REVIEWER])
@@ -241,7 +276,7 @@ def horse_race_notice(ctx: JobContext) -> None:
         [pk for ids in heads.values() for pk in ids],
         title=ctx.title(**context),
         body=ctx.body(**context),
-        url=reverse("home"),
+        url=_ranking_url(year, month),
     )
 
 
@@ -250,8 +285,9 @@ def mayor_dispatch_list(ctx: JobContext) -> None:
     label = f"{ctx.nominal_date.year}年{ctx.nominal_date.month}月"
     context = {"period": label, "as_of": _as_of(ctx), "basis": f"{year}年1–{month}月已审核数据"}
     behind = _behind_key_projects(year, month)
-    parts = ["一、各县（市、区）投资完成情况："] + _county_lines(year, month)
-    parts += [f"二、进度滞后的重点项目：{len(behind)}个"] + (_lines_behind(behind) or ["· 无"])
+    parts = ["一、各县（市、区）“赛马”得分："] + _ranking_lines(year, month)
+    parts += ["二、各县（市、区）投资完成情况："] + _county_lines(year, month)
+    parts += [f"三、进度滞后的重点项目：{len(behind)}个"] + (_lines_behind(behind) or ["· 无"])
     mayors = list(
         Leader.objects.filter(is_active=True, user__is_active=True)
         .filter(Q(title="市长") | Q(title__endswith="市长") & ~Q(title__contains="副"))

@@ -25,6 +25,7 @@ from projects.filters import current_year
 from projects.selectors import home_summary, projects_for_user
 from reporting import measures
 from reporting import permissions as report_permissions
+from reporting.selectors.pages import start_page_tasks
 
 from . import bulletins as wording
 from . import permissions
@@ -77,6 +78,9 @@ def home(request):
         # The scope's 1–N月 completed investment and 完成率 against 时间进度, on the approved basis,
         # for the last month reported (the same figure as the office page and the grid's approved line).
         year, month = periods.default_period()
+        # What the role has to do for the month being reported: rows to fill or rework with the
+        # due date, rows waiting for review, units to chase.
+        context["tasks"] = start_page_tasks(user=user)
         context["figures"] = measures.figures(
             projects=projects_for_user(user), year=year, month=month, basis=measures.Basis.APPROVED
         )

@@ -179,6 +179,7 @@ class ReportBuilder:
         if status == "returned":
             report.status = ReportStatus.RETURNED
             report.return_reason = rng.choice(RETURN_REASONS)
+            report.returned_version = report.version  # returned and not yet reworked
             return
         report.status = ReportStatus.APPROVED
         # As `reports_approve` does: each approval freezes the report under its current revision

@@ -26,14 +26,14 @@ from openpyxl.utils import get_column_letter
 
 from accounts.choices import OrgKind
 from accounts.models import Organisation
-from projects.importing.safety import excel_safe, excel_text_cell
+from projects.importing.safety import FORMULA_START, excel_safe, excel_text_cell
 from projects.models import AnnualPlan
 from projects.money import ZERO
 from reporting import measures
 from reporting.measures import Basis
 
 from .choices import ExportKind, InclusionStatus
-from .selectors import Screening, area_name, attach_figures, population, scoped_projects
+from .selectors import Screening, ScreeningList, area_name, attach_figures, scoped_projects, screening_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"money": "#,##0.00", "int": "0", "rate": "0.0", "date": "yyyy-mm-dd", "text": "@"}
@@ -67,6 +67,13 @@ def _number(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
+def _placed(cells, row_idx):
+    for col_idx, cell in enumerate(cells, 1):
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
+
+
 class TableWriter:
     """Writes titled tables into one write-only workbook; `bytes()` closes it."""
 
@@ -80,9 +87,10 @@ class TableWriter:
         if cached is None:
             for attr, v in style.items():
                 setattr(c, attr, v)
-            self._styles[style_key] = copy(c._style)
-        else:
-            c._style = copy(cached)
+            cached = self._styles[style_key] = copy(c._style)
+        # A write-only cell is written and dropped at once, so cells share their style; only a
+        # text that `excel_text_cell` marks with the quote prefix gets a copy of its own.
+        c._style = copy(cached) if isinstance(value, str) and value.startswith(FORMULA_START) else cached
         return excel_text_cell(c)
 
     def table(
@@ -92,7 +100,7 @@ class TableWriter:
         title: str,
         columns: list[Column],
         rows: Iterable[dict],
-        totals: dict | None,
+        totals: dict | Callable[[], dict] | None,
         note: str = "",
         progress: Progress | None = None,
         total_rows: int = 0,
@@ -144,30 +152,43 @@ class TableWriter:
         )
         wrap = Alignment(vertical="top", wrap_text=True)
 
+        def band_style(c: Column, band: str) -> dict:
+            style = {"border": BORDER}
+            if band == "total":
+                style.update(font=Font(bold=True), fill=TOTAL_FILL)
+            elif band == "subtotal":
+                style.update(font=Font(bold=True), fill=SUBTOTAL_FILL)
+            if c.kind == "text":
+                style["alignment"] = wrap
+            else:
+                style["number_format"] = FORMATS[c.kind]
+            return style
+
+        styles = {band: [band_style(c, band) for c in columns] for band in ("row", "subtotal", "total")}
+
         def data_cells(values: dict, band: str):
             cells = []
-            for c in columns:
+            for c, style in zip(columns, styles[band], strict=True):
                 value = values.get(c.key)
-                style = {"border": BORDER}
-                if band == "total":
-                    style.update(font=Font(bold=True), fill=TOTAL_FILL)
-                elif band == "subtotal":
-                    style.update(font=Font(bold=True), fill=SUBTOTAL_FILL)
                 if c.kind == "text":
                     value = excel_safe(value) if isinstance(value, str) else value
-                    style["alignment"] = wrap
                 else:
                     value = _number(value)
-                    style["number_format"] = FORMATS[c.kind]
                 cells.append(self._cell(ws, value, (c.key, band), **style))
             return cells
 
+        # The rows are our own styled cells: place them as they are, not through openpyxl's
+        # `_values_to_row`, which first tries each cell as a value (a ValueError per cell) and makes
+        # a spare cell for every styled one — a third of a 20,000-row export's time.
+        ws._values_to_row = _placed
         n = 0
         for values in rows:
             ws.append(data_cells(values, values.get("_band", "row")))
             n += 1
             if progress and n % 500 == 0:
                 progress(n, total_rows)
+        if callable(totals):  # a streamed table's totals, known once its rows are written
+            totals = totals()
         if totals is not None:
             ws.append(data_cells(totals, "total"))
         return n
@@ -217,55 +238,65 @@ def screening_columns(month: int) -> list[Column]:
     ]
 
 
-def screening_workbook(screening: Screening, *, user, progress: Progress | None = None) -> tuple[str, bytes]:
-    year, month = screening.year, screening.month
-    rows = screening.rows
-    # One query for every row's figures: the population as a subquery, never 20,000 ids.
-    attach_figures(rows, year=year, month=month, projects=population(user, screening.rules, screening.today))
-    total_investment = sum((r.total_investment for r in rows), ZERO)
-    ytd = sum((r.ytd_completed or ZERO for r in rows), ZERO)
-    since = sum((r.since_start_completed or ZERO for r in rows), ZERO)
+def screening_workbook(
+    rows: ScreeningList, *, user, year: int, month: int, kind: str, progress: Progress | None = None
+) -> tuple[str, bytes]:
+    """The chosen list, streamed: read and written 2,000 rows at a time, the totals summed on the way."""
+    total_rows = rows.count()
+    # One query for every row's figures: the list as a subquery, never 20,000 ids.
+    completed = measures.completed_by_project(projects=rows.queryset, year=year, month=month)
+    sums = {"n": 0, "total_investment": ZERO, "ytd": ZERO, "since_start": ZERO}
 
     def values():
-        for seq, r in enumerate(rows, start=1):
-            yield {
-                "id": r.id,
-                "seq": seq,
-                "county": r.county_name,
-                "code": r.code,
-                "name": r.name,
-                "unit": r.construction_unit,
-                "credit_code": r.credit_code,
-                "department": r.department_name,
-                "total_investment": r.total_investment,
-                "actual_start": r.actual_start,
-                "days": r.days_since_start,
-                "ytd": r.ytd_completed,
-                "since_start": r.since_start_completed,
-                "lacking": r.lacking_text or "条件齐全",
-                "duplicates": "；".join(f"{d['name']}（{d['reason']}）" for d in r.duplicates),
-                "status": r.status_label,
-                "stats_number": r.stats_number,
-                "return_reason": r.return_reason,
-            }
+        seq = 0
+        for chunk in rows.chunks():
+            attach_figures(chunk, year=year, month=month, completed=completed)
+            for r in chunk:
+                seq += 1
+                sums["total_investment"] += r.total_investment
+                sums["ytd"] += r.ytd_completed
+                sums["since_start"] += r.since_start_completed
+                yield {
+                    "id": r.id,
+                    "seq": seq,
+                    "county": r.county_name,
+                    "code": r.code,
+                    "name": r.name,
+                    "unit": r.construction_unit,
+                    "credit_code": r.credit_code,
+                    "department": r.department_name,
+                    "total_investment": r.total_investment,
+                    "actual_start": r.actual_start,
+                    "days": r.days_since_start,
+                    "ytd": r.ytd_completed,
+                    "since_start": r.since_start_completed,
+                    "lacking": r.lacking_text or "条件齐全",
+                    "duplicates": "；".join(f"{d['name']}（{d['reason']}）" for d in r.duplicates),
+                    "status": r.status_label,
+                    "stats_number": r.stats_number,
+                    "return_reason": r.return_reason,
+                }
+        sums["n"] = seq
+
+    def totals():
+        return {
+            "county": f"合计（{sums['n']}项）",
+            "total_investment": sums["total_investment"],
+            "ytd": sums["ytd"],
+            "since_start": sums["since_start"],
+        }
 
     area = area_name(user)
-    kind = screening.filters.get("list", "screening")
     writer = TableWriter()
     writer.table(
         sheet="筛选清单",
         title=f"{area}{year}年{month}月{LIST_TITLES[kind]}",
         columns=screening_columns(month),
         rows=values(),
-        totals={
-            "county": f"合计（{len(rows)}项）",
-            "total_investment": total_investment,
-            "ytd": ytd,
-            "since_start": since,
-        },
+        totals=totals,
         note=f"完成投资为{period_label(year, month)}审核口径；修改“入库状态”“统计库项目编号”“退回原因”后可导入平台",
         progress=progress,
-        total_rows=len(rows),
+        total_rows=total_rows,
     )
     return f"{area}{year}年{month}月{LIST_TITLES[kind]}.xlsx", writer.bytes()
 
@@ -273,13 +304,17 @@ def screening_workbook(screening: Screening, *, user, progress: Progress | None 
 # --- 2. included projects by county --------------------------------------------------------
 
 
-def included_workbook(screening: Screening, *, user, progress: Progress | None = None) -> tuple[str, bytes]:
+def included_workbook(
+    rows: ScreeningList, *, user, year: int, month: int, progress: Progress | None = None
+) -> tuple[str, bytes]:
     """Every included project (the screening's 已入库 list), grouped by county with subtotals."""
-    year, month = screening.year, screening.month
-    rows = sorted(screening.rows, key=lambda r: (r.county_id, r.included_on or dt.date.min, r.id))
-    attach_figures(rows, year=year, month=month, projects=population(user, screening.rules, screening.today))
-    order = {a.org_id: i for i, a in enumerate(screening.by_county)}
-    rows.sort(key=lambda r: (order.get(r.county_id, 999), r.included_on or dt.date.min, r.id))
+    listing, rows = rows, list(rows)
+    completed = measures.completed_by_project(projects=listing.queryset, year=year, month=month)
+    attach_figures(rows, year=year, month=month, completed=completed)
+    order = dict(
+        Organisation.objects.filter(pk__in={r.county_id for r in rows}).values_list("pk", "sort_order")
+    )
+    rows.sort(key=lambda r: (order.get(r.county_id, 0), r.county_id, r.included_on or dt.date.min, r.id))
     columns = [
         Column("seq", "序号", 6, "int"),
         Column("county", "县（市、区）", 12),
@@ -463,8 +498,7 @@ def progress_workbook(screening: Screening, *, user) -> tuple[str, bytes]:
     ]
 
     def values(area, seq=None):
-        all_ytd = area.figures_all.ytd_completed if area.figures_all else ZERO
-        inc_ytd = area.figures_included.ytd_completed if area.figures_included else ZERO
+        all_ytd, inc_ytd = area.ytd_all, area.ytd_included
         return {
             "seq": seq,
             "name": area.name,
@@ -500,11 +534,13 @@ def build_export(kind: str, *, user, year: int, month: int, filters: dict, progr
     kind = ExportKind(kind)
     if kind == ExportKind.INVESTMENT:
         return investment_workbook(user=user, year=year, month=month, progress=progress)
+    if kind == ExportKind.PROGRESS:
+        return progress_workbook(screen(user=user, filters=filters, year=year, month=month), user=user)
     if kind == ExportKind.INCLUDED:
         filters = {**filters, "list": "included", "status": InclusionStatus.INCLUDED}
-    s = screen(user=user, filters=filters, year=year, month=month)
-    if kind == ExportKind.SCREENING:
-        return screening_workbook(s, user=user, progress=progress)
-    if kind == ExportKind.INCLUDED:
-        return included_workbook(s, user=user, progress=progress)
-    return progress_workbook(s, user=user)
+        rows = screening_list(user=user, filters=filters)
+        return included_workbook(rows, user=user, year=year, month=month, progress=progress)
+    rows = screening_list(user=user, filters=filters)
+    return screening_workbook(
+        rows, user=user, year=year, month=month, kind=filters.get("list") or "screening", progress=progress
+    )

@@ -1,19 +1,24 @@
 """Every read of 入库纳统, scoped to the user (`accounts.scoping`); figures from `reporting.measures`.
 
-The screening reads its whole population in a fixed number of queries (projects with their record
-and directory name, evidence kinds, rules, suspected duplicates) whatever the number of projects,
-then checks the rules in Python: the counts by county and department, the lists and the exports
-all come from that one pass.
+The screening is answered by the database: the bureau's rules are conditions there
+(`inclusion.conditions`), so the counts by county, department and status are one grouped query, and
+the chosen list is filtered, ordered and paged in SQL (`ScreeningList`). Only the rows a page shows
+(or an export writes, 2,000 at a time) are checked in words (`inclusion.rules`). A fixed number of
+queries whatever the number of projects; tests hold it to the former all-in-Python screening
+(tests/inclusion/test_screening_sql.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Collate
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,7 +32,8 @@ from reporting import measures
 from reporting.measures import Basis
 
 from .choices import NOT_INCLUDED, InclusionStatus, RuleGroup, RuleKind
-from .duplicates import find_duplicates
+from .conditions import RuleConditions, status_expression
+from .duplicates import duplicate_ids, duplicate_map, find_duplicates
 from .models import (
     DirectoryEntry,
     DirectoryUpload,
@@ -150,7 +156,8 @@ class ScreeningRow:
 
 @dataclass
 class AreaCount:
-    """One county's (or department's) 入库纳统 state: projects and, on the approved basis, money."""
+    """One county's (or department's) 入库纳统 state: projects and, on the approved basis, the 1–N月
+    completed investment of all its screened projects and of the included ones."""
 
     org_id: int | None
     name: str
@@ -160,8 +167,8 @@ class AreaCount:
     included: int = 0
     returned: int = 0
     ready: int = 0
-    figures_all: measures.Figures | None = None
-    figures_included: measures.Figures | None = None
+    ytd_all: Decimal = ZERO
+    ytd_included: Decimal = ZERO
 
     @property
     def not_included(self) -> int:
@@ -171,11 +178,15 @@ class AreaCount:
     def inclusion_rate(self) -> Decimal | None:
         return measures.rate(Decimal(self.included), Decimal(self.population))
 
-    def add(self, row: ScreeningRow) -> None:
-        self.population += 1
-        setattr(self, row.status, getattr(self, row.status) + 1)
-        if row.status != InclusionStatus.INCLUDED and row.ready:
-            self.ready += 1
+    def add(self, status: str, n: int, ready: int, ytd: Decimal) -> None:
+        """Count `n` projects of `status` (`ready` of them with complete materials) and their money."""
+        self.population += n
+        setattr(self, status, getattr(self, status) + n)
+        if status != InclusionStatus.INCLUDED:
+            self.ready += ready
+        self.ytd_all += ytd
+        if status == InclusionStatus.INCLUDED:
+            self.ytd_included += ytd
 
 
 @dataclass
@@ -185,7 +196,7 @@ class Screening:
     today: dt.date
     rules: list[RuleSpec]
     filters: dict
-    rows: list[ScreeningRow]  # the chosen list, filtered and ordered
+    rows: ScreeningList  # the chosen list, filtered and ordered (read a page, or iterate for an export)
     by_county: list[AreaCount]
     by_department: list[AreaCount]
     totals: AreaCount
@@ -212,92 +223,6 @@ def _org_name(name, short):
     return short or name or ""
 
 
-def _rows(user, rules, today) -> list[ScreeningRow]:
-    pop = population(user, rules, today)
-    directory = DirectoryEntry.objects.filter(credit_code=OuterRef("credit_code")).values("name")[:1]
-    raw = list(
-        pop.order_by()
-        .annotate(directory_name=Subquery(directory))
-        .values(
-            "id",
-            "name",
-            "code",
-            "county_id",
-            "county__name",
-            "county__short_name",
-            "department_id",
-            "department__name",
-            "department__short_name",
-            "construction_unit",
-            "credit_code",
-            "total_investment",
-            "stage",
-            "actual_start",
-            "directory_name",
-            "inclusion_record__id",
-            "inclusion_record__status",
-            "inclusion_record__stats_number",
-            "inclusion_record__declared_on",
-            "inclusion_record__included_on",
-            "inclusion_record__returned_on",
-            "inclusion_record__return_reason",
-            "inclusion_record__duplicate_note",
-        )
-    )
-    kinds: dict[int, set] = defaultdict(set)
-    if any(r.kind == RuleKind.EVIDENCE for r in rules):
-        for pid, kind_id in (
-            EvidenceFile.objects.filter(project__in=pop.order_by().values("pk"))
-            .order_by()
-            .values_list("project_id", "kind_id")
-            .distinct()
-        ):
-            kinds[pid].add(kind_id)
-    rows = []
-    checker = Checker(rules, today)
-    for p in raw:
-        facts = Facts(
-            total_investment=p["total_investment"] or ZERO,
-            stage=p["stage"],
-            actual_start=p["actual_start"],
-            construction_unit=p["construction_unit"],
-            credit_code=p["credit_code"],
-            directory_name=p["directory_name"],
-            evidence_kind_ids=kinds.get(p["id"], set()),
-        )
-        start = p["actual_start"]
-        rows.append(
-            ScreeningRow(
-                id=p["id"],
-                name=p["name"],
-                code=p["code"],
-                county_id=p["county_id"],
-                county_name=_org_name(p["county__name"], p["county__short_name"]),
-                department_id=p["department_id"],
-                department_name=_org_name(p["department__name"], p["department__short_name"]),
-                construction_unit=p["construction_unit"],
-                credit_code=p["credit_code"],
-                total_investment=p["total_investment"] or ZERO,
-                stage=p["stage"],
-                actual_start=start,
-                status=p["inclusion_record__status"] or InclusionStatus.PENDING,
-                record_id=p["inclusion_record__id"],
-                stats_number=p["inclusion_record__stats_number"] or "",
-                declared_on=p["inclusion_record__declared_on"],
-                included_on=p["inclusion_record__included_on"],
-                returned_on=p["inclusion_record__returned_on"],
-                return_reason=p["inclusion_record__return_reason"] or "",
-                duplicate_note=p["inclusion_record__duplicate_note"] or "",
-                checks=checker(facts),
-                days_since_start=(today - start).days if start and start <= today else None,
-            )
-        )
-    duplicates = find_duplicates(r.id for r in rows if r.status != InclusionStatus.INCLUDED)
-    for row in rows:
-        row.duplicates = duplicates.get(row.id, [])
-    return rows
-
-
 LIST_STATUSES = {
     "screening": NOT_INCLUDED,
     "declared": (InclusionStatus.DECLARED,),
@@ -306,104 +231,311 @@ LIST_STATUSES = {
     "all": tuple(InclusionStatus.values),
 }
 
+# The filters that narrow a list below its tab (the list and the ordering do not).
+NARROWING_FILTERS = ("county", "department", "status", "lacks", "ready", "duplicate", "min_days", "search")
 
-def _subtree(org_id) -> set[int]:
-    org = Organisation.objects.filter(pk=org_id).only("path").first()
-    if org is None:
-        return set()
-    return set(Organisation.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+ROW_FIELDS = (
+    "id",
+    "name",
+    "code",
+    "county_id",
+    "county__name",
+    "county__short_name",
+    "department_id",
+    "department__name",
+    "department__short_name",
+    "construction_unit",
+    "credit_code",
+    "total_investment",
+    "stage",
+    "actual_start",
+    "directory_name",
+    "inclusion_record__id",
+    "inclusion_record__status",
+    "inclusion_record__stats_number",
+    "inclusion_record__declared_on",
+    "inclusion_record__included_on",
+    "inclusion_record__returned_on",
+    "inclusion_record__return_reason",
+    "inclusion_record__duplicate_note",
+)
 
 
-def _filtered(rows: list[ScreeningRow], f: dict) -> list[ScreeningRow]:
-    statuses = LIST_STATUSES[f["list"]]
-    out = [r for r in rows if r.status in statuses]
+def screened(user, rules: list[RuleSpec], today: dt.date):
+    """The screened population (`population`) carrying what the rules' conditions and the lists read:
+    `incl_status` (待申报 without a record) and the aliases of `inclusion.conditions`."""
+    return (
+        population(user, rules, today)
+        .alias(**RuleConditions.aliases())
+        .annotate(incl_status=status_expression())
+    )
+
+
+def _ordered(qs, ordering: str, today: dt.date):
+    """The list's order, as the bureau picked it. 开工天数 counts a project started today, or not yet
+    started, as no days (after every started one when longest first)."""
+    started = Case(When(actual_start__lt=today, then=F("actual_start")), default=None)
+    if ordering == "-days":
+        return qs.order_by(started.asc(nulls_last=True), "pk")
+    if ordering == "days":
+        return qs.order_by(started.desc(nulls_first=True), "-pk")
+    if ordering == "-total_investment":
+        return qs.order_by("-total_investment", "-pk")
+    if ordering == "county":
+        return qs.order_by("county_id", "pk")
+    if ordering == "name":
+        return qs.order_by(Collate("name", "C") if connection.vendor == "postgresql" else "name", "pk")
+    return qs.order_by("pk")
+
+
+def _filter_q(f: dict, cond: RuleConditions) -> Q:
+    """The page's filters as one condition on `screened(...)` (the same for the page, API and exports)."""
+    q = Q(incl_status__in=LIST_STATUSES[f["list"]])
     if f["list"] == "screening":
         # 应入未入: meets the conditions (or was worked on) and is not in the database yet.
-        out = [r for r in out if r.eligible or r.status != InclusionStatus.PENDING]
-    if f.get("county"):
-        ids = _subtree(f["county"].pk) if f["county"].kind == OrgKind.CITY else {f["county"].pk}
-        out = [r for r in out if r.county_id in ids]
+        wanted = cond.eligible()
+        if wanted is not None:
+            q &= wanted | ~Q(incl_status=InclusionStatus.PENDING)
+    county = f.get("county")
+    if county:
+        q &= (
+            Q(county__path__startswith=county.path) if county.kind == OrgKind.CITY else Q(county_id=county.pk)
+        )
     if f.get("department"):
-        out = [r for r in out if r.department_id == f["department"].pk]
+        q &= Q(department_id=f["department"].pk)
     if f.get("status"):
-        out = [r for r in out if r.status == f["status"]]
+        q &= Q(incl_status=f["status"])
     if f.get("lacks"):
-        out = [r for r in out if any(c.rule_id == f["lacks"] and not c.passed for c in r.checks)]
-    if f.get("ready") == "yes":
-        out = [r for r in out if r.ready]
-    elif f.get("ready") == "no":
-        out = [r for r in out if not r.ready]
+        rule = next((r for r in cond.rules if r.id == f["lacks"]), None)
+        q &= cond.fails(rule) if rule else Q(pk__in=[])
+    if f.get("ready") in ("yes", "no"):
+        ready = cond.ready()
+        if f["ready"] == "yes":
+            q &= ready if ready is not None else Q()
+        else:
+            q &= ~ready if ready is not None else Q(pk__in=[])
     if f.get("duplicate") == "yes":
-        out = [r for r in out if r.duplicates]
+        q &= Q(pk__in=sorted(duplicate_ids())) & ~Q(incl_status=InclusionStatus.INCLUDED)
     if f.get("min_days") is not None:
-        out = [r for r in out if r.days_since_start is not None and r.days_since_start >= f["min_days"]]
+        q &= Q(actual_start__lte=cond.today - dt.timedelta(days=f["min_days"]))
     for term in (f.get("search") or "").split():
         upper = term.upper()
-        out = [
-            r
-            for r in out
-            if term in r.name or upper in r.code or term in r.construction_unit or upper == r.credit_code
-        ]
-    ordering = f["ordering"]
-    if ordering in ("-days", "days"):
-        out.sort(key=lambda r: (r.days_since_start or -1, -r.id), reverse=ordering == "-days")
-    elif ordering == "-total_investment":
-        out.sort(key=lambda r: (r.total_investment, r.id), reverse=True)
-    elif ordering == "county":
-        out.sort(key=lambda r: (r.county_id, r.id))
-    elif ordering == "name":
-        out.sort(key=lambda r: r.name)
-    return out
+        q &= (
+            Q(name__contains=term)
+            | Q(code__contains=upper)
+            | Q(construction_unit__contains=term)
+            | Q(credit_code=upper)
+        )
+    return q
 
 
-def _counts(rows, key, names, order) -> list[AreaCount]:
-    counts: dict = {}
-    for row in rows:
-        k = key(row)
-        if k not in counts:
-            counts[k] = AreaCount(org_id=k, name=names.get(k, "未明确责任单位"))
-        counts[k].add(row)
-    return [counts[k] for k in sorted(counts, key=order)]
+class ScreeningList(Sequence):
+    """The chosen list of the screening, filtered and ordered in the database.
+
+    Counting it is one query; a page of it (`rows[50:100]`) reads those rows only and checks them
+    in words (four queries); iterating it reads the whole list in chunks, for the exports, with the
+    evidence and the suspected duplicates of the whole population read once (a fixed number of
+    queries however long the list)."""
+
+    CHUNK = 2000
+
+    def __init__(self, queryset, *, rules: list[RuleSpec], today: dt.date):
+        self.queryset = queryset
+        self.rules = rules
+        self.today = today
+        self._count: int | None = None
+        self._checker = Checker(rules, today)
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _values(self, qs):
+        directory = DirectoryEntry.objects.filter(credit_code=OuterRef("credit_code")).values("name")[:1]
+        return qs.annotate(directory_name=Subquery(directory)).values(*ROW_FIELDS)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if index.step not in (None, 1):
+                raise ValueError("a screening list is read in steps of one")
+            return self._page(self.queryset[index])
+        if index < 0:
+            index += self.count()
+        rows = self._page(self.queryset[index : index + 1])
+        if not rows:
+            raise IndexError(index)
+        return rows[0]
+
+    def _page(self, qs) -> list[ScreeningRow]:
+        raw = list(self._values(qs))
+        ids = [p["id"] for p in raw]
+        kinds = self._evidence(EvidenceFile.objects.filter(project_id__in=ids)) if raw else {}
+        open_ids = [p["id"] for p in raw if p["inclusion_record__status"] != InclusionStatus.INCLUDED]
+        duplicates = find_duplicates(open_ids)
+        return [self._row(p, kinds, duplicates) for p in raw]
+
+    def __iter__(self):
+        for chunk in self.chunks():
+            yield from chunk
+
+    def chunks(self, size: int | None = None):
+        """The whole list, `size` rows at a time (one streamed query for the rows)."""
+        kinds = self._evidence(EvidenceFile.objects.filter(project__in=self.queryset.order_by().values("pk")))
+        duplicates = duplicate_map()
+        qs = self._values(self.queryset)
+        size = size or self.CHUNK
+        chunk: list[ScreeningRow] = []
+        for p in qs.iterator(chunk_size=size):
+            chunk.append(self._row(p, kinds, duplicates))
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _evidence(self, files) -> dict[int, set]:
+        kinds: dict[int, set] = defaultdict(set)
+        if any(r.kind == RuleKind.EVIDENCE for r in self.rules):
+            for pid, kind_id in files.order_by().values_list("project_id", "kind_id").distinct():
+                kinds[pid].add(kind_id)
+        return kinds
+
+    def _row(self, p: dict, kinds: dict, duplicates: dict) -> ScreeningRow:
+        today = self.today
+        start = p["actual_start"]
+        status = p["inclusion_record__status"] or InclusionStatus.PENDING
+        facts = Facts(
+            total_investment=p["total_investment"] or ZERO,
+            stage=p["stage"],
+            actual_start=start,
+            construction_unit=p["construction_unit"],
+            credit_code=p["credit_code"],
+            directory_name=p["directory_name"],
+            evidence_kind_ids=kinds.get(p["id"], set()),
+        )
+        return ScreeningRow(
+            id=p["id"],
+            name=p["name"],
+            code=p["code"],
+            county_id=p["county_id"],
+            county_name=_org_name(p["county__name"], p["county__short_name"]),
+            department_id=p["department_id"],
+            department_name=_org_name(p["department__name"], p["department__short_name"]),
+            construction_unit=p["construction_unit"],
+            credit_code=p["credit_code"],
+            total_investment=p["total_investment"] or ZERO,
+            stage=p["stage"],
+            actual_start=start,
+            status=status,
+            record_id=p["inclusion_record__id"],
+            stats_number=p["inclusion_record__stats_number"] or "",
+            declared_on=p["inclusion_record__declared_on"],
+            included_on=p["inclusion_record__included_on"],
+            returned_on=p["inclusion_record__returned_on"],
+            return_reason=p["inclusion_record__return_reason"] or "",
+            duplicate_note=p["inclusion_record__duplicate_note"] or "",
+            checks=self._checker(facts),
+            days_since_start=(today - start).days if start and start <= today else None,
+            duplicates=[] if status == InclusionStatus.INCLUDED else duplicates.get(p["id"], []),
+        )
 
 
-def screening(*, user, filters: dict | None = None, year: int, month: int, today=None) -> Screening:
-    """The bureau's monthly screening in the user's scope: the chosen list with each project's checks,
-    and the counts by county and department (every list, unfiltered) with their approved figures."""
+def screening_list(
+    *, user, filters: dict | None = None, rules=None, today=None, cond: RuleConditions | None = None
+) -> ScreeningList:
+    """The chosen list alone (no counts, no figures): what the API and the exports read."""
     today = today or timezone.localdate()
-    rules = active_rules()
+    rules = active_rules() if rules is None else rules
+    cond = cond or RuleConditions(rules, today)
     f = {"list": "screening", "ordering": "-days", **(filters or {})}
-    rows = _rows(user, rules, today)
-    counted = [r for r in rows if r.eligible or r.status != InclusionStatus.PENDING]
+    qs = screened(user, rules, today).filter(_filter_q(f, cond))
+    return ScreeningList(_ordered(qs, f["ordering"], today), rules=rules, today=today)
+
+
+def _area_counts(user, cond: RuleConditions, year, month):
+    """The counts by county and department, the totals and the lists' counts of the whole screened
+    population (every list, unfiltered), with the 1–N月 completed investment on the approved basis:
+    three queries (counts, organisations, money)."""
+    rules, today = cond.rules, cond.today
+    qs = screened(user, rules, today)
+    ready = cond.ready()
+    groups = list(
+        qs.order_by()
+        .values("county_id", "department_id", "incl_status")
+        .annotate(n=Count("pk"), n_ready=Count("pk", filter=ready) if ready is not None else Count("pk"))
+    )
+    money = measures.ytd_completed_by(
+        projects=population(user, rules, today),
+        by=("county", "department", "inclusion_record__status"),
+        year=year,
+        month=month,
+        basis=Basis.APPROVED,
+    )
+    org_ids = {g["county_id"] for g in groups} | {g["department_id"] for g in groups if g["department_id"]}
     orgs = {
         o["pk"]: (o["short_name"] or o["name"], o["sort_order"])
-        for o in Organisation.objects.filter(
-            pk__in={r.county_id for r in counted} | {r.department_id for r in counted if r.department_id}
-        ).values("pk", "name", "short_name", "sort_order")
+        for o in Organisation.objects.filter(pk__in=org_ids).values("pk", "name", "short_name", "sort_order")
     }
-    names = {k: v[0] for k, v in orgs.items()}
+
+    def area(k):
+        return AreaCount(org_id=k, name=orgs[k][0] if k in orgs else "未明确责任单位")
+
+    by_county: dict = {}
+    by_department: dict = {}
+    totals = AreaCount(org_id=None, name="合计")
+    list_counts = {key: 0 for key in LIST_STATUSES}
+    for g in groups:
+        county, department, status = g["county_id"], g["department_id"], g["incl_status"]
+        record_status = None if status == InclusionStatus.PENDING else status
+        ytd = money.get((county, department, record_status), ZERO)
+        if status == InclusionStatus.PENDING:
+            # 待申报 with a record left in that state, or without a record: one group each in money.
+            ytd += money.get((county, department, InclusionStatus.PENDING.value), ZERO)
+        for table, key in ((by_county, county), (by_department, department)):
+            if key not in table:
+                table[key] = area(key)
+            table[key].add(status, g["n"], g["n_ready"], ytd)
+        totals.add(status, g["n"], g["n_ready"], ytd)
+        list_counts["all"] += g["n"]
+        list_counts[status if status != InclusionStatus.PENDING else "screening"] += g["n"]
+        if status in (InclusionStatus.DECLARED, InclusionStatus.RETURNED):
+            list_counts["screening"] += g["n"]
 
     def order(k):
         return (k is None, orgs.get(k, ("", 0))[1], k or 0)
 
-    by_county = _counts(counted, lambda r: r.county_id, names, order)
-    by_department = _counts(counted, lambda r: r.department_id, names, order)
-    totals = AreaCount(org_id=None, name="合计")
-    for row in counted:
-        totals.add(row)
-    _attach_area_figures(population(user, rules, today), year, month, by_county, by_department, totals)
-    list_counts = {key: 0 for key in LIST_STATUSES}
-    for row in counted:
-        list_counts["all"] += 1
-        list_counts[row.status if row.status != InclusionStatus.PENDING else "screening"] += 1
-        if row.status in (InclusionStatus.DECLARED, InclusionStatus.RETURNED):
-            list_counts["screening"] += 1
+    return (
+        [by_county[k] for k in sorted(by_county, key=order)],
+        [by_department[k] for k in sorted(by_department, key=order)],
+        totals,
+        list_counts,
+    )
+
+
+def screening(*, user, filters: dict | None = None, year: int, month: int, today=None) -> Screening:
+    """The bureau's monthly screening in the user's scope: the chosen list (filtered, ordered and
+    paged in the database; each row's checks in words when read) and the counts by county and
+    department (every list, unfiltered) with their approved 1–N月 completed investment. A fixed
+    number of queries whatever the number of projects."""
+    today = today or timezone.localdate()
+    rules = active_rules()
+    f = {"list": "screening", "ordering": "-days", **(filters or {})}
+    cond = RuleConditions(rules, today)
+    by_county, by_department, totals, list_counts = _area_counts(user, cond, year, month)
+    rows = screening_list(user=user, filters=f, rules=rules, today=today, cond=cond)
+    if not any(f.get(key) not in (None, "") for key in NARROWING_FILTERS):
+        rows._count = list_counts[f["list"]]  # the tab's count is the list's length: no second count
     return Screening(
         year=year,
         month=month,
         today=today,
         rules=rules,
         filters=f,
-        rows=_filtered(rows, f),
+        rows=rows,
         by_county=by_county,
         by_department=by_department,
         totals=totals,
@@ -411,47 +543,12 @@ def screening(*, user, filters: dict | None = None, year: int, month: int, today
     )
 
 
-def _attach_area_figures(projects, year, month, by_county, by_department, totals) -> None:
-    """1–N月 completed investment (approved basis) of the screened projects and of the included ones,
-    by county and by department, and in total: one pass of `measures.sums_by` grouped by county,
-    department and inclusion status together (two queries), rolled up here (sums of sets add up)."""
-    sums = measures.sums_by(
-        projects=projects,
-        by=("county", "department", "inclusion_record__status"),
-        year=year,
-        month=month,
-        basis=Basis.APPROVED,
-    )
-    rolled: dict = defaultdict(measures.Sums)
-    for (county, department, status), value in sums.items():
-        keys = [("county", county), ("department", department), ("total", None)]
-        for key in keys:
-            rolled[(*key, "all")] += value
-            if status == InclusionStatus.INCLUDED:
-                rolled[(*key, "included")] += value
-
-    def fig(dim, key, which):
-        return measures.Figures.from_sums(
-            rolled.get((dim, key, which), measures.Sums()), year=year, month=month, basis=Basis.APPROVED
-        )
-
-    for which, attr in (("all", "figures_all"), ("included", "figures_included")):
-        for area in by_county:
-            setattr(area, attr, fig("county", area.org_id, which))
-        for area in by_department:
-            setattr(area, attr, fig("department", area.org_id, which))
-        setattr(totals, attr, fig("total", None, which))
-
-
-def _zero(year, month):
-    return measures.Figures.from_sums(measures.Sums(), year=year, month=month, basis=Basis.APPROVED)
-
-
-def attach_figures(rows: list[ScreeningRow], *, year: int, month: int, projects=None) -> None:
-    """Each row's 1–N月累计 and 开工累计 on the approved basis, in one query: `projects` (a queryset
-    covering the rows) for a large export, else the rows' ids."""
-    source = projects if projects is not None else [r.id for r in rows]
-    completed = measures.completed_by_project(projects=source, year=year, month=month)
+def attach_figures(rows: list[ScreeningRow], *, year: int, month: int, completed: dict | None = None) -> None:
+    """Each row's 1–N月累计 and 开工累计 on the approved basis: from `completed` (what
+    `measures.completed_by_project` answered for a whole list, for an export), else one query for
+    the rows' ids."""
+    if completed is None:
+        completed = measures.completed_by_project(projects=[r.id for r in rows], year=year, month=month)
     for row in rows:
         row.ytd_completed, row.since_start_completed = completed.get(row.id, (ZERO, ZERO))
 

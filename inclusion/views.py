@@ -408,7 +408,7 @@ def export(request, kind):
     if kind in (ExportKind.SCREENING, ExportKind.INCLUDED):
         # A large list is built in the background: the page shows a progress bar, then the link.
         listing = {**filters, "list": "included"} if kind == ExportKind.INCLUDED else filters
-        n = len(selectors.screening(user=user, filters=listing, year=year, month=month).rows)
+        n = selectors.screening_list(user=user, filters=listing, rules=rules).count()
         if n > settings.INCLUSION_EXPORT_INLINE_ROWS:
             params = {"year": year, "month": month, "filters": request.GET.dict()}
             job = services.export_job_start(actor=user, kind=kind, params=params)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.choices import AREA_KINDS, OrgKind
 from accounts.forms import OrganisationChoiceField
 from accounts.models import Organisation
+from accounts.scoping import subtree_ids
 
 from .choices import Industry, KeyLevel, Stage
 from .models import AnnualPlan, Leader, Project
@@ -106,7 +107,9 @@ class ProjectFilterSet(df.FilterSet):
         return queryset
 
     def filter_county(self, queryset, name, value):
-        units = Organisation.objects.filter(path__startswith=value.path).values("pk")
+        # The area and its towns as a list of ids (one small indexed query): PostgreSQL then reads
+        # the county and town indexes instead of scanning every project against a subquery.
+        units = subtree_ids(value)
         return queryset.filter(Q(county_id__in=units) | Q(town_id__in=units))
 
     def filter_key_level(self, queryset, name, value):

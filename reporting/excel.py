@@ -16,8 +16,10 @@ from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -76,7 +78,13 @@ def grid_title(grid: Grid) -> str:
 
 
 def grid_workbook(grid: Grid) -> bytes:
-    """The unit's grid for the month as .xlsx bytes (write-only mode: a 500-project unit stays fast)."""
+    """The unit's grid for the month as .xlsx bytes (write-only mode: a 500-project unit stays fast).
+    The workbook is Chinese whatever the page language: it is the ledger the units file and re-upload."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _grid_workbook(grid)
+
+
+def _grid_workbook(grid: Grid) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"{grid.year}年{grid.month}月")
     last_col = get_column_letter(len(COLUMNS))
@@ -230,7 +238,7 @@ def _date(value, errors: dict) -> dt.date | None:
     try:
         return parse_date(_text(value) if isinstance(value, str) else value)
     except CellError as exc:
-        errors.setdefault("actual_start", []).append(f"实际开工日期：{exc}")
+        errors.setdefault("actual_start", []).append(gettext("实际开工日期：%(error)s") % {"error": exc})
         return None
 
 
@@ -245,7 +253,9 @@ def parse_upload(data: bytes) -> ParsedUpload:
         header = [_text(v) for v in next(rows, ()) or ()]
         columns = {HEADERS[h]: i for i, h in enumerate(header) if h in HEADERS}
         if "id" not in columns or "invested" not in columns:
-            raise UnsafeFile("文件不是本平台导出的月度填报表（缺少表头或项目 ID 列），请先下载填报表再填写。")
+            raise UnsafeFile(
+                gettext("文件不是本平台导出的月度填报表（缺少表头或项目 ID 列），请先下载填报表再填写。")
+            )
         m = TITLE_RE.search(title)
         year, month = (int(m.group(1)), int(m.group(2))) if m else (None, None)
         u = UNIT_RE.search(subtitle)
@@ -263,7 +273,9 @@ def parse_upload(data: bytes) -> ParsedUpload:
                 project_id = int(get("id"))
             except (TypeError, ValueError):
                 project_id = None
-                errors.setdefault("project", []).append("缺少项目 ID（请勿删除或改动隐藏的 ID 列）。")
+                errors.setdefault("project", []).append(
+                    gettext("缺少项目 ID（请勿删除或改动隐藏的 ID 列）。")
+                )
             values = {
                 "invested": _amount(get("invested"), "invested", errors),
                 "percent_complete": _amount(get("percent_complete"), "percent_complete", errors),
@@ -288,7 +300,8 @@ def parse_upload(data: bytes) -> ParsedUpload:
     except Exception as exc:  # a sheet part openpyxl/defusedxml cannot stream (bad XML, entities, CRC)
         logger.warning("grid upload: unreadable sheet (%s: %s)", exc.__class__.__name__, exc)
         raise UnsafeFile(
-            f"无法读取该 Excel 文件的工作表内容（{exc.__class__.__name__}）。请在 Excel 中另存为 .xlsx 后重试。"
+            gettext("无法读取该 Excel 文件的工作表内容（%(error)s）。请在 Excel 中另存为 .xlsx 后重试。")
+            % {"error": exc.__class__.__name__}
         ) from exc
     finally:
         wb.close()
@@ -351,10 +364,13 @@ def monthly_import_preview(*, actor, unit, data: bytes, file_name: str, year=Non
     year = parsed.year or year
     month = parsed.month or month
     if not year or not month:
-        raise UnsafeFile("无法从文件标题识别填报年月（如“2025年6月”），请使用平台下载的填报表。")
+        raise UnsafeFile(gettext("无法从文件标题识别填报年月（如“2025年6月”），请使用平台下载的填报表。"))
     period_error = check_period(year, month)
     if period_error:
-        raise UnsafeFile(f"{period_error}（文件标题为 {year}年{month}月）。")
+        raise UnsafeFile(
+            gettext("%(error)s（文件标题为 %(year)s年%(month)s月）。")
+            % {"error": period_error, "year": year, "month": month}
+        )
     grid = grid_for(unit=unit, year=year, month=month)
     by_project = grid.by_project()
     rows, unchanged, errors_count = [], 0, 0
@@ -373,10 +389,11 @@ def monthly_import_preview(*, actor, unit, data: bytes, file_name: str, year=Non
         grid_row = by_project.get(up.project_id) if up.project_id is not None else None
         if up.project_id is not None and grid_row is None:
             entry["errors"].setdefault("project", []).append(
-                f"该项目不在{unit.name}{year}年{month}月的填报范围内。"
+                gettext("该项目不在%(unit)s%(year)s年%(month)s月的填报范围内。")
+                % {"unit": unit.name, "year": year, "month": month}
             )
         elif up.project_id in seen:
-            entry["errors"].setdefault("project", []).append("同一项目在文件中出现了多次。")
+            entry["errors"].setdefault("project", []).append(gettext("同一项目在文件中出现了多次。"))
         if grid_row is not None:
             entry["name"] = grid_row.name
             entry["code"] = grid_row.code
@@ -449,7 +466,7 @@ def monthly_import_commit(*, actor, batch: ImportBatch) -> int:
     if locked.status == ImportStatus.COMMITTED:
         return 0
     if locked.status != ImportStatus.PREVIEWED:
-        raise ImportNotReady("文件有错误，不能导入：请修改后重新上传。")
+        raise ImportNotReady(gettext("文件有错误，不能导入：请修改后重新上传。"))
     summary = locked.summary
     rows = [
         _report_row(e["project_id"], e["values"], e["version"])

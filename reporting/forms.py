@@ -12,6 +12,8 @@ import json
 from django import forms
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from projects.parsing import CellError, parse_date
 
@@ -62,7 +64,7 @@ def grid_rows_from_post(data, grid: Grid) -> tuple[list[ReportRow], dict[int, di
         try:
             actual_start = parse_date(values["actual_start"]) if row.is_prework else None
         except CellError as exc:
-            errors[row.project_id] = {"actual_start": [f"实际开工日期：{exc}"]}
+            errors[row.project_id] = {"actual_start": [gettext("实际开工日期：%(error)s") % {"error": exc}]}
             actual_start = None
         version = (data.get(prefix + "version") or "").strip()
         rows.append(
@@ -84,26 +86,26 @@ def grid_rows_from_post(data, grid: Grid) -> tuple[list[ReportRow], dict[int, di
 class ReturnForm(forms.Form):
     report_id = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="退回原因",
+        label=_("退回原因"),
         max_length=500,
         required=True,
-        error_messages={"required": "退回须填写原因。"},
+        error_messages={"required": _("退回须填写原因。")},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class CorrectionForm(forms.Form):
-    invested = forms.CharField(label="本月完成投资（万元）", required=False)
+    invested = forms.CharField(label=_("本月完成投资（万元）"), required=False)
     image_progress = forms.CharField(
-        label="形象进度", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("形象进度"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    percent_complete = forms.CharField(label="完成比例（%）", required=False)
-    problems = forms.CharField(label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    explanation = forms.CharField(label="超出说明", required=False, max_length=500)
+    percent_complete = forms.CharField(label=_("完成比例（%）"), required=False)
+    problems = forms.CharField(label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    explanation = forms.CharField(label=_("超出说明"), required=False, max_length=500)
     reason = forms.CharField(
-        label="更正原因",
+        label=_("更正原因"),
         max_length=500,
-        error_messages={"required": "更正须填写原因。"},
+        error_messages={"required": _("更正须填写原因。")},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -122,21 +124,22 @@ class CorrectionForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(label="现场照片（JPEG/PNG）", error_messages={"required": "请选择照片。"})
-    caption = forms.CharField(label="说明", max_length=200, required=False)
+    image = forms.FileField(label=_("现场照片（JPEG/PNG）"), error_messages={"required": _("请选择照片。")})
+    caption = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class GridUploadForm(forms.Form):
     file = forms.FileField(
-        label="填好的月度填报表（.xlsx）",
+        label=_("填好的月度填报表（.xlsx）"),
         allow_empty_file=True,  # the safety gate answers an empty file with its own message
-        error_messages={"required": "请选择要上传的 Excel 文件。"},
+        error_messages={"required": _("请选择要上传的 Excel 文件。")},
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"文件过大（{upload.size / 1024 / 1024:.1f} MB），上限为 {settings.IMPORT_MAX_BYTES / 1024 / 1024:.0f} MB。"
+                gettext("文件过大（%(size).1f MB），上限为 %(limit).0f MB。")
+                % {"size": upload.size / 1024 / 1024, "limit": settings.IMPORT_MAX_BYTES / 1024 / 1024}
             )
         return upload

@@ -289,6 +289,33 @@ def sums_by(
     return result
 
 
+def ytd_completed_by(
+    *,
+    projects,
+    by,
+    year: int,
+    month: int,
+    basis: str = Basis.APPROVED,
+    as_of: dt.datetime | None = None,
+) -> dict:
+    """1–N月累计 (万元) per value of the project field(s) `by`, equal to `sums_by(...)[key].ytd_completed`,
+    for a page that shows that figure alone: one query reading only this year's months 1–N (no
+    plans, no last year). Groups with no counted value are absent (read them as zero)."""
+    paths = _paths(by)
+    rows = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(year=year, month__lte=month, **_project_filter(projects))
+        .order_by()
+        .values(*paths)
+        .annotate(ytd_completed=_money_sum("invested"))
+    )
+    result = {}
+    for row in rows:
+        values = tuple(row[p] for p in paths)
+        result[values[0] if isinstance(by, str) else values] = as_money(row["ytd_completed"])
+    return result
+
+
 def _figures_of(sums: dict, keys, **period) -> dict:
     return {key: Figures.from_sums(sums.get(key, Sums()), **period) for key in keys}
 
@@ -404,6 +431,23 @@ def _per_project(project_ids, condition: Q, basis: str, as_of) -> dict[int, Deci
     )
     sums = {r["project_id"]: as_money(r["total"]) for r in rows}
     return {pid: sums.get(pid, ZERO) for pid in ids}
+
+
+def completed_before_month(
+    project_ids, year: int, month: int, *, basis: str = Basis.APPROVED, as_of=None
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per project, `(1–(N−1)月累计, 开工累计 before month N)`: what a grid adds this month's value
+    to. One query for both (the grid's running totals); every project asked for is present."""
+    ids = list(project_ids)
+    rows = (
+        counted_values(basis=basis, as_of=as_of)
+        .filter(Q(year__lt=year) | Q(year=year, month__lt=month), project_id__in=ids)
+        .order_by()
+        .values("project_id")
+        .annotate(ytd=_money_sum("invested", Q(year=year)), since=_money_sum("invested"))
+    )
+    sums = {r["project_id"]: (as_money(r["ytd"]), as_money(r["since"])) for r in rows}
+    return {pid: sums.get(pid, (ZERO, ZERO)) for pid in ids}
 
 
 def ytd_completed(

@@ -50,6 +50,9 @@ class MonthlyReport(models.Model):
         "状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True
     )
     return_reason = models.CharField("退回原因", max_length=500, blank=True)
+    # The version a return left the report at: while it still has it, nobody changed the report
+    # since (全部提交 then leaves it returned, with its reason).
+    returned_version = models.PositiveIntegerField("退回时版本号", null=True, blank=True)
     version = models.PositiveIntegerField("版本号", default=1)
     revision = models.PositiveSmallIntegerField("更正次数", default=0)
     correction_reason = models.CharField("更正原因", max_length=500, blank=True)
@@ -87,6 +90,11 @@ class MonthlyReport(models.Model):
     @property
     def period(self) -> int:
         return self.year * 100 + self.month
+
+    @property
+    def returned_unchanged(self) -> bool:
+        """Returned and not changed since (every save moves `version`). 全部提交 leaves it returned."""
+        return self.status == ReportStatus.RETURNED and self.returned_version == self.version
 
 
 class ReportRevision(models.Model):

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts import audit
@@ -31,14 +33,15 @@ ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 # costs 80-160 MB. Phone cameras write 12-50 MP JPEGs; a PNG
 # photo is a screenshot or a scan. An 8900×8900 PNG of 250 KB (79 MP) would take a worker to 700 MB.
 MAX_PIXELS = {"JPEG": 100_000_000, "PNG": 20_000_000}
-_UNREADABLE = "文件不是有效的图片，仅支持 JPEG 或 PNG 格式的照片。"
-_DAMAGED = "照片文件不完整或已损坏（可能上传中断），请重新选择照片上传。"
+_UNREADABLE = gettext_lazy("文件不是有效的图片，仅支持 JPEG 或 PNG 格式的照片。")
+_DAMAGED = gettext_lazy("照片文件不完整或已损坏（可能上传中断），请重新选择照片上传。")
 
 
 def _too_many_pixels(fmt: str, width: int, height: int) -> ValidationError:
     limit = MAX_PIXELS.get(fmt, MAX_PIXELS["PNG"]) // 10_000
     return ValidationError(
-        f"照片像素过大（{width}×{height}），{fmt or '图片'} 上限为 {limit:,} 万像素，请压缩后再上传。"
+        _("照片像素过大（%(width)s×%(height)s），%(format)s 上限为 %(limit)s 万像素，请压缩后再上传。")
+        % {"width": width, "height": height, "format": fmt or _("图片"), "limit": f"{limit:,}"}
     )
 
 
@@ -49,11 +52,12 @@ def check_photo(data: bytes) -> tuple[str, bytes]:
     is the image decoded, once, for its thumbnail, which also finds a truncated or damaged file.
     """
     if not data:
-        raise ValidationError("照片文件为空，请重新选择。")
+        raise ValidationError(_("照片文件为空，请重新选择。"))
     limit = settings.PHOTO_MAX_BYTES
     if len(data) > limit:
         raise ValidationError(
-            f"照片过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {limit / 1024 / 1024:.0f} MB。"
+            _("照片过大（%(size).1f MB），上限为 %(limit).0f MB。")
+            % {"size": len(data) / 1024 / 1024, "limit": limit / 1024 / 1024}
         )
     try:
         with warnings.catch_warnings():
@@ -61,14 +65,16 @@ def check_photo(data: bytes) -> tuple[str, bytes]:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:  # far above any limit of ours (> 179 MP)
-        raise ValidationError("照片像素过大，请压缩后再上传。") from exc
+        raise ValidationError(_("照片像素过大，请压缩后再上传。")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_UNREADABLE) from exc
     with image:
         fmt = image.format
         width, height = image.size
         if fmt not in ALLOWED_FORMATS:
-            raise ValidationError(f"不支持 {fmt} 格式，仅支持 JPEG 或 PNG 格式的照片。")
+            raise ValidationError(
+                _("不支持 %(format)s 格式，仅支持 JPEG 或 PNG 格式的照片。") % {"format": fmt}
+            )
         if width * height > MAX_PIXELS[fmt]:
             raise _too_many_pixels(fmt, width, height)
         try:
@@ -102,7 +108,7 @@ def photo_add(*, actor, report: MonthlyReport, upload, caption: str = "") -> Rep
     photos stay as they were approved.
     """
     if not permissions.can_edit_report(actor, report):
-        raise PermissionDenied("只有填报单位在草稿或退回状态下可以上传照片。")
+        raise PermissionDenied(_("只有填报单位在草稿或退回状态下可以上传照片。"))
     data = upload.read()
     fmt, thumbnail = check_photo(data)  # everything that can refuse the photo, before a file is written
     stem = uuid.uuid4().hex[:12]

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organisation
@@ -41,16 +42,20 @@ from .forms import (
     grid_post_data,
     grid_rows_from_post,
 )
+from .measures import time_progress
 from .models import MonthlyReport, ReportPhoto
 from .photos import photo_add
 from .selectors.pages import (
     dossier_progress,
+    due_date,
     grid_for,
+    grid_leftovers,
     office_overview,
     parse_period,
     period_choices,
     report_history,
     reporting_units_for_user,
+    review_rows,
     submitted_reports,
     unit_for_user,
 )
@@ -68,11 +73,7 @@ from .services import (
 
 
 def _can_view_grid(user) -> bool:
-    return (
-        permissions.can_enter_reports(user)
-        or permissions.can_review_reports(user)
-        or permissions.can_see_office_overview(user)
-    )
+    return permissions.can_read_reports(user)
 
 
 def _page_url(name: str, unit_id: int, year: int, month: int) -> str:
@@ -89,7 +90,11 @@ def _unit_and_period(request) -> tuple[Organisation, int, int]:
     if request.method == "GET" and (params.get("year") or params.get("month")):
         period_error = check_period(params.get("year") or year, params.get("month") or month)
         if period_error:
-            messages.warning(request, f"{period_error}，已显示{year}年{month}月。")
+            messages.warning(
+                request,
+                _("%(error)s，已显示%(year)s年%(month)s月。")
+                % {"error": period_error, "year": year, "month": month},
+            )
     return unit, year, month
 
 
@@ -112,18 +117,18 @@ def _period_context(request, unit, year, month) -> dict:
 def report_grid(request):
     user = request.user
     if not _can_view_grid(user):
-        raise PermissionDenied("您没有查看月度填报的权限。")
+        raise PermissionDenied(_("您没有查看月度填报的权限。"))
     unit, year, month = _unit_and_period(request)
     grid = grid_for(unit=unit, year=year, month=month)
-    can_write = permissions.can_enter_reports(user)
+    can_write = permissions.can_enter_reports(user) and permissions.may_enter_unit(user, unit)
     conflict_ids: list[int] = []
     if request.method == "POST":
         if not can_write:
-            raise PermissionDenied("您没有填报月度进展的权限。")
+            raise PermissionDenied(_("您没有填报月度进展的权限。"))
         period_error = check_period(request.POST.get("year"), request.POST.get("month"))
         if period_error:
             # Never fall back to another month on a write: the rows belong to the month posted.
-            messages.error(request, f"{period_error}，所有修改均未保存。")
+            messages.error(request, _("%(error)s，所有修改均未保存。") % {"error": period_error})
             return redirect(_page_url("reporting:report_grid", unit.pk, year, month))
         submit = request.POST.get("action") == "submit"
         rows, posted, early_errors = grid_rows_from_post(grid_post_data(request.POST), grid)
@@ -151,7 +156,7 @@ def report_grid(request):
             for pid in conflict_ids:
                 if pid in by_project:
                     by_project[pid].errors = {
-                        "__all__": ["该项目已被他人修改，已显示最新内容，请核对后重新填写。"]
+                        "__all__": [_("该项目已被他人修改，已显示最新内容，请核对后重新填写。")]
                     }
         except ReportRowErrors as exc:
             for pid, values in posted.items():
@@ -160,27 +165,50 @@ def report_grid(request):
                 if pid in by_project:
                     by_project[pid].errors = fields
             n = len(exc.row_errors)
-            messages.error(request, f"有 {n} 个项目填报有误，请按提示修改后重新保存。所有修改均未保存。")
+            messages.error(
+                request, _("有 %(n)s 个项目填报有误，请按提示修改后重新保存。所有修改均未保存。") % {"n": n}
+            )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
             if submit:
-                messages.success(request, f"已提交 {submitted} 个项目的月度进展，等待审核。")
+                messages.success(
+                    request, _submit_message(submitted, grid_leftovers(unit=unit, year=year, month=month))
+                )
             else:
                 # Without script every row is posted; count the rows whose version moved.
                 sent_versions = {row.project_id: row.version for row in rows}
                 changed = sum(1 for r in saved if r.version != sent_versions.get(r.project_id))
-                messages.success(request, f"已保存草稿（{changed} 个项目）。")
+                messages.success(request, _("已保存草稿（%(n)s 个项目）。") % {"n": changed})
             return redirect(_page_url("reporting:report_grid", unit.pk, year, month))
     context = {
         **_period_context(request, unit, year, month),
         "grid": grid,
         "can_write": can_write and grid.any_editable,
-        "can_review": permissions.can_review_reports(user),
+        "can_review": permissions.can_review_reports(user) and permissions.may_review_unit(user, unit),
         "conflict_ids": conflict_ids,
         "status_labels": dict(ReportStatus.choices),
+        "due": due_date(year, month),
     }
     return render(request, "reporting/report_grid.html", context)
+
+
+def _submit_message(submitted: int, leftovers: dict) -> str:
+    text = _("已提交 %(n)s 个项目的月度进展，等待审核。") % {"n": submitted}
+    returned = leftovers["returned"]
+    if returned:
+        names = _("、").join(
+            _("“%(name)s”（退回原因：%(reason)s）") % {"name": name, "reason": reason}
+            for name, reason in returned[:5]
+        )
+        more = _("等 %(n)s 个项目") % {"n": len(returned)} if len(returned) > 5 else ""
+        text += _("以下已退回的项目自退回后未修改，未提交：%(names)s%(more)s，请按退回原因修改后再提交。") % {
+            "names": names,
+            "more": more,
+        }
+    if leftovers["missing"]:
+        text += _("还有 %(n)s 个项目未填报。") % {"n": leftovers["missing"]}
+    return text
 
 
 # --- review --------------------------------------------------------------------------------
@@ -190,31 +218,51 @@ def report_grid(request):
 def report_review(request):
     user = request.user
     if not permissions.can_review_reports(user):
-        raise PermissionDenied("您没有审核月度进展的权限。")
+        raise PermissionDenied(_("您没有审核月度进展的权限。"))
     unit, year, month = _unit_and_period(request)
     reports = submitted_reports(unit=unit, year=year, month=month)
     return_form = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "approve_all":
-                ids = [int(i) for i in request.POST.getlist("report_ids") if i.isdigit()]
-                n = reports_approve(actor=user, report_ids=ids) if ids else 0
-                messages.success(request, f"已审核通过 {n} 个项目的月度进展。")
+            if action in ("approve_all", "approve_selected"):
+                # 全部通过: the rows the head saw and may approve; 通过所选: the rows ticked.
+                field = "report_ids" if action == "approve_selected" else "all_ids"
+                ids = [int(i) for i in request.POST.getlist(field) if i.isdigit()]
+                if not ids:
+                    messages.error(request, _("请先勾选要审核通过的项目。"))
+                    return redirect(_page_url("reporting:report_review", unit.pk, year, month))
+                try:
+                    n = reports_approve(actor=user, report_ids=ids)
+                except PermissionDenied as exc:  # four eyes, or another unit's report: say which
+                    messages.error(request, _("%(error)s未审核任何项目。") % {"error": exc})
+                else:
+                    messages.success(request, _("已审核通过 %(n)s 个项目的月度进展。") % {"n": n})
                 return redirect(_page_url("reporting:report_review", unit.pk, year, month))
             if action == "return":
                 return_form = ReturnForm(request.POST)
                 if return_form.is_valid():
                     report = _report_in(reports, return_form.cleaned_data["report_id"])
-                    report_return(actor=user, report=report, reason=return_form.cleaned_data["reason"])
-                    messages.success(request, f"已退回“{report.project.name}”，原因：{report.return_reason}")
+                    returned = report_return(
+                        actor=user, report=report, reason=return_form.cleaned_data["reason"]
+                    )
+                    messages.success(
+                        request,
+                        _("已退回“%(name)s”，原因：%(reason)s")
+                        % {"name": report.project.name, "reason": returned.return_reason},
+                    )
                     return redirect(_page_url("reporting:report_review", unit.pk, year, month))
-                messages.error(request, "退回须填写原因。")
+                messages.error(request, _("退回须填写原因。"))
         except (ValidationError, ConflictError) as exc:
             messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
+    rows = review_rows(user=user, unit=unit, year=year, month=month)
     context = {
         **_period_context(request, unit, year, month),
-        "reports": reports,
+        "rows": rows,
+        "reports": [row.report for row in rows],
+        "approvable": [row.report for row in rows if row.may_approve],
+        "own_count": sum(1 for row in rows if not row.may_approve),
+        "time_progress": time_progress(month),
         "return_form": return_form,
         "failed_id": return_form.data.get("report_id") if return_form is not None else None,
     }
@@ -225,7 +273,7 @@ def _report_in(reports, report_id) -> MonthlyReport:
     for r in reports:
         if r.pk == report_id:
             return r
-    raise Http404("月度进展不存在、不在待审核状态或不在您的管辖范围内。")
+    raise Http404(_("月度进展不存在、不在待审核状态或不在您的管辖范围内。"))
 
 
 # --- office overview -----------------------------------------------------------------------
@@ -234,7 +282,7 @@ def _report_in(reports, report_id) -> MonthlyReport:
 def report_office(request):
     user = request.user
     if not permissions.can_see_office_overview(user):
-        raise PermissionDenied("只有专班办公室、领导和统计局可以查看填报进度。")
+        raise PermissionDenied(_("只有专班办公室、领导和统计局可以查看填报进度。"))
     year, month = parse_period(request.GET)
     overview = office_overview(user=user, year=year, month=month)
     return render(
@@ -276,7 +324,7 @@ def report_detail(request, pk):
 def report_photo_upload(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
     if not permissions.can_edit_report(request.user, report):
-        raise PermissionDenied("只有填报单位在草稿或退回状态下可以上传照片。")
+        raise PermissionDenied(_("只有填报单位在草稿或退回状态下可以上传照片。"))
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -286,7 +334,7 @@ def report_photo_upload(request, pk):
                 upload=form.cleaned_data["image"],
                 caption=form.cleaned_data["caption"],
             )
-            messages.success(request, "照片已上传。")
+            messages.success(request, _("照片已上传。"))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
@@ -298,7 +346,7 @@ def report_photo_upload(request, pk):
 def report_correct_view(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
     if not permissions.can_correct_report(request.user, report):
-        raise PermissionDenied("只有已审核的月度进展可以更正，且须由填报单位或专班办公室办理。")
+        raise PermissionDenied(_("只有已审核的月度进展可以更正，且须由填报单位或专班办公室办理。"))
     row_errors: dict = {}
     if request.method == "POST":
         form = CorrectionForm(request.POST)
@@ -320,7 +368,7 @@ def report_correct_view(request, pk):
                 for field, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                     form.add_error("reason" if field == "correction_reason" else None, msgs)
             else:
-                messages.success(request, "已更正，请重新提交审核。")
+                messages.success(request, _("已更正，请重新提交审核。"))
                 return redirect("reporting:report_detail", pk=report.pk)
     else:
         form = CorrectionForm(
@@ -342,7 +390,7 @@ def report_correct_view(request, pk):
 def report_export(request):
     user = request.user
     if not _can_view_grid(user):
-        raise PermissionDenied("您没有导出月度填报表的权限。")
+        raise PermissionDenied(_("您没有导出月度填报表的权限。"))
     unit = unit_for_user(user, request.GET.get("unit"))
     year, month = parse_period(request.GET)
     grid = grid_for(unit=unit, year=year, month=month)
@@ -360,8 +408,10 @@ def report_export(request):
 def report_import(request):
     user = request.user
     if not permissions.can_enter_reports(user):
-        raise PermissionDenied("您没有导入月度进展的权限。")
+        raise PermissionDenied(_("您没有导入月度进展的权限。"))
     unit, year, month = _unit_and_period(request)
+    if not permissions.may_enter_unit(user, unit):
+        raise PermissionDenied(_("您只能查看%(unit)s的月度进展，不能为其导入。") % {"unit": unit.name})
     form = GridUploadForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -388,7 +438,7 @@ def _batch_for(user, batch_id) -> ImportBatch:
         qs = qs.filter(uploaded_by=user)
     batch = qs.filter(organisation__in=_scoped_orgs(user)).first()
     if batch is None:
-        raise Http404("导入批次不存在。")
+        raise Http404(_("导入批次不存在。"))
     return batch
 
 
@@ -398,7 +448,7 @@ def _scoped_orgs(user):
 
 def report_import_preview(request, batch_id):
     if not permissions.can_enter_reports(request.user):
-        raise PermissionDenied("您没有导入月度进展的权限。")
+        raise PermissionDenied(_("您没有导入月度进展的权限。"))
     batch = _batch_for(request.user, batch_id)
     summary = batch.summary
     return render(
@@ -411,7 +461,7 @@ def report_import_preview(request, batch_id):
 @require_POST
 def report_import_commit(request, batch_id):
     if not permissions.can_enter_reports(request.user):
-        raise PermissionDenied("您没有导入月度进展的权限。")
+        raise PermissionDenied(_("您没有导入月度进展的权限。"))
     batch = _batch_for(request.user, batch_id)
     try:
         n = monthly_import_commit(actor=request.user, batch=batch)
@@ -422,7 +472,12 @@ def report_import_commit(request, batch_id):
         messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
         return redirect("reporting:report_import_preview", batch_id=batch.pk)
     summary = batch.summary
-    messages.success(request, f"已导入 {n} 个项目的月度进展。" if n else "无变化：文件内容与系统中一致。")
+    messages.success(
+        request,
+        _("已导入 %(n)s 个项目的月度进展，均保存为草稿：请核对后点击“全部提交”送审。") % {"n": n}
+        if n
+        else _("无变化：文件内容与系统中一致。"),
+    )
     return redirect(
         _page_url("reporting:report_grid", batch.organisation_id, summary["year"], summary["month"])
     )
@@ -435,12 +490,12 @@ def report_photo_file(request, pk: int, variant: str = "image"):
             pk=pk, report__in=reports_for_user(request.user).values("pk")
         )
     except ReportPhoto.DoesNotExist:
-        raise Http404("照片不存在或不在您的管辖范围内。") from None
+        raise Http404(_("照片不存在或不在您的管辖范围内。")) from None
     field = photo.thumbnail if variant == "thumb" and photo.thumbnail else photo.image
     try:
         handle = field.open("rb")
     except (FileNotFoundError, ValueError):
-        raise Http404("照片文件已丢失，请重新上传。") from None
+        raise Http404(_("照片文件已丢失，请重新上传。")) from None
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"

@@ -68,6 +68,14 @@ KIND_LABELS = {
     "inclusion_evidence": "入库佐证补充",
     "bulletin_published": "通报印发",
     "ranking_published": "赛马排名发布",
+    # issues (tracked matters)
+    "ticket_daily": "问题督办日清",
+    "ticket_weekly": "问题周报",
+    "ticket_escalated": "督办升级",
+    "ticket_supervised_list": "督办日报",
+    "ticket_solved": "问题待回访",
+    "ticket_returned": "问题退回重办",
+    "decision_overdue": "议定事项督办",
 }
 
 

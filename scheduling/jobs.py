@@ -18,7 +18,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from . import recipients, services
 from .calendar import WorkCalendar
@@ -99,7 +100,9 @@ def run_job(run_id: int, content: Callable[[JobContext], None]) -> int:
         return 0
     context = JobContext(run=run)
     try:
-        content(context)
+        # Messages are written in the portal's language, whoever's request happened to run the job.
+        with translation.override(settings.LANGUAGE_CODE):
+            content(context)
     except Exception:
         logger.exception("Dispatch run %s (%s %s) failed", run.pk, run.schedule.task_name, run.key)
         services.run_failed(run, sent=context.sent)

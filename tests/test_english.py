@@ -37,3 +37,92 @@ def test_ledger_words_are_matched_in_chinese_whatever_the_page_language(world):
         industry_from.cache_clear()
         assert nature_from("新建") == ("new", "")
         assert industry_from("工业")[0] == "industry"
+
+
+# --- monthly reports (issue 14, item 23) --------------------------------------------------------
+
+
+def _grid_url(world, name="reporting:report_grid"):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    last = (today.replace(day=1) - dt.timedelta(days=1)) if today.month else today
+    return f"{reverse(name)}?unit={world.zz_project.reporting_unit_id}&year={last.year}&month={last.month}"
+
+
+@pytest.mark.parametrize(
+    ("persona", "route", "english_words", "chinese_words"),
+    [
+        (
+            "zezhou",
+            "reporting:report_grid",
+            ["Monthly reporting", "Invested this month", "Filter by status"],
+            ["月度填报", "本月完成投资", "按状态筛选", "年度计划"],
+        ),
+        ("zezhou_head", "reporting:report_review", ["Monthly progress review"], ["月度进展审核", "填报单位"]),
+        (
+            "office",
+            "reporting:report_office",
+            ["Monthly reporting progress", "Due date"],
+            ["月度填报进度", "截止日期", "个单位"],
+        ),
+    ],
+)
+def test_monthly_report_pages_follow_english(world, client_for, persona, route, english_words, chinese_words):
+    client = client_for(persona)
+    url = _grid_url(world, route)
+    chinese = client.get(url).content.decode()
+    assert all(word in chinese for word in chinese_words[:1])  # Chinese stays the default
+    page = english(client).get(url).content.decode()
+    for word in english_words:
+        assert word in page
+    for word in chinese_words:
+        assert word not in page, word
+
+
+def test_the_grid_script_gets_its_words_in_the_page_language(world, client_for):
+    client = english(client_for("zezhou"))
+    page = client.get(_grid_url(world)).content.decode()
+    assert 'id="report-script-texts" type="application/json"' in page
+    assert "This page has unsaved changes" in page
+    assert "本页有未保存的修改" not in page
+
+
+def test_a_service_error_comes_out_in_the_chosen_language():
+    from django.utils import translation
+
+    from reporting.services import check_period
+
+    with translation.override("zh-hans"):
+        assert check_period(2000, 13) == "填报年月无效"
+    with translation.override("en"):
+        assert check_period(2000, 13) == "Invalid reporting month"
+
+
+def test_a_page_message_comes_out_in_english(world, client_for):
+    client = english(client_for("zezhou"))
+    response = client.get(f"{reverse('reporting:report_grid')}?year=2999&month=1", follow=True)
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "Invalid reporting month; showing" in text and "填报年月无效" not in text
+
+
+def test_the_exported_workbook_stays_chinese_under_english(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = english(client_for("zezhou"))
+    response = client.get(_grid_url(world, "reporting:report_export"))
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    cells = " ".join(str(c.value) for row in ws.iter_rows(max_row=6) for c in row if c.value)
+    assert "项目名称" in cells and "本月完成投资（万元）" in cells
+    assert "Invested" not in cells and "Not reported" not in cells
+
+
+def test_the_new_menu_items_have_english(world, client_for):
+    page = english(client_for("office")).get("/").content.decode()
+    for word in ("Rankings", "Bulletins", "Scheduling"):
+        assert word in page

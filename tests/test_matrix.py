@@ -113,6 +113,13 @@ INCL_READ = (L, 200, 200, 200, 403, 403, 403, 403, 200, 403)
 INCL_MANAGE = (L, 403, 403, 200, 403, 403, 403, 403, 200, 403)
 API_INCL_READ = (A, 200, 200, 200, 403, 403, 403, 403, 200, 403)
 ZZ = {"pk": "zz_project"}
+# issues: zezhou's ticket on its project; the mayor's meeting whose decision 市交通局 owns.
+TICKET = {"pk": "zz_ticket"}
+ZZ_P = {"project_pk": "zz_project"}
+MEETING = {"pk": "mayor_meeting"}
+OFFICE_ONLY = (L, 200, 403, 403, 403, 403, 403, 403, 200, 403)
+MEETING_READ = (L, 200, 200, 200, 404, 404, 404, 200, 200, 404)
+MEETING_WRITE = (L, GO, 403, 403, 404, 404, 404, 403, GO, 404)
 
 # fmt: off
 MATRIX = [
@@ -220,6 +227,26 @@ MATRIX = [
     Row("api:inclusion-bulk",                  {},                "post",   (A,    403,   403,   400,  403,   403,   403,    403, 400,  403), note="empty body"),
     Row("api:inclusion-directory-list",        {},                "get",    API_INCL_READ),
     Row("api:inclusion-directory-detail",      {"pk": "dir_entry"}, "get",  API_INCL_READ),
+    # --- issues: tickets (a unit sees its own and its projects'; the office all; leaders read) and meetings ---
+    Row("issues:ticket_list",                 {},                "get",    ALL),
+    Row("issues:ticket_mine",                 {},                "get",    ALL),
+    Row("issues:ticket_export",               {},                "get",    ALL),
+    Row("issues:ticket_supervised",           {},                "get",    ALL),
+    Row("issues:ticket_stats",                {},                "get",    ALL),
+    Row("issues:deadline_settings",           {},                "get",    (L,    200,   403,   403,  403,   403,   403,    403, 200,  403)),
+    Row("issues:ticket_detail",               TICKET,            "get",    ZZ_READ),
+    Row("issues:ticket_action",               {**TICKET, "action": "sign"}, "get", ANY_405),
+    Row("issues:ticket_action",               {**TICKET, "action": "sign"}, "post", (L, 403,  403,   403,  GO,    GO,    404,    404, 403,  404), note="only the handling unit signs"),
+    Row("issues:ticket_action",               {**TICKET, "action": "supervise"}, "post", (L, GO, 403,  403,  403,   403,   404,    404, GO,   404), note="督办 is the office's"),
+    Row("issues:ticket_create",               ZZ_P,              "get",    (L,    200,   403,   403,  200,   200,   404,    404, 200,  404)),
+    Row("issues:attachment_file",             {"pk": "zz_attachment"}, "get", ZZ_READ),
+    Row("issues:meeting_list",                {},                "get",    ALL),
+    Row("issues:meeting_create",              {},                "get",    OFFICE_ONLY),
+    Row("issues:meeting_detail",              MEETING,           "get",    MEETING_READ),
+    Row("issues:meeting_docx",                MEETING,           "get",    MEETING_READ),
+    Row("issues:meeting_edit",                MEETING,           "get",    OFFICE_ONLY),
+    Row("issues:meeting_agenda",              MEETING,           "post",   MEETING_WRITE, data={"agenda-text": "金村物流通道占道审批"}),
+    Row("issues:meeting_decision",            MEETING,           "post",   MEETING_WRITE, note="empty form: back to the meeting"),
     # --- API ---
     Row("api:api-root",                       {},                "get",    API_ALL),
     Row("api:project-list",                   {},                "get",    API_ALL),
@@ -245,6 +272,29 @@ MATRIX = [
     Row("api:workday-list",                    {},                "get",    API_ALL),
     Row("api:workday-detail",                  {"date": "spring_day"}, "get", API_ALL),
     Row("api:workday-list",                    {},                "post",   API_405),
+    # --- issues API: zz_ticket is 已交办 to 泽州县; jtj_decision 已交办 to 市交通局 (409 = wrong state, 400 = missing reason) ---
+    Row("api:ticket-list",                    {},                "get",    API_ALL),
+    Row("api:ticket-stats",                   {},                "get",    API_ALL),
+    Row("api:ticket-detail",                  TICKET,            "get",    (A,    200,   200,   200,  200,   200,   404,    404, 200,  404)),
+    Row("api:ticket-assign",                  TICKET,            "post",   (A,    409,   403,   403,  403,   403,   404,    404, 409,  404)),
+    Row("api:ticket-sign",                    TICKET,            "post",   (A,    403,   403,   403,  200,   200,   404,    404, 403,  404)),
+    Row("api:ticket-progress",                TICKET,            "post",   (A,    400,   403,   403,  400,   400,   404,    404, 400,  404), note="no note"),
+    Row("api:ticket-timetable",               TICKET,            "post",   (A,    403,   403,   403,  409,   409,   404,    404, 403,  404)),
+    Row("api:ticket-report-solved",           TICKET,            "post",   (A,    403,   403,   403,  409,   409,   404,    404, 403,  404)),
+    Row("api:ticket-return",                  TICKET,            "post",   (A,    409,   403,   403,  403,   403,   404,    404, 409,  404)),
+    Row("api:ticket-visit",                   TICKET,            "post",   (A,    409,   403,   403,  403,   403,   404,    404, 409,  404)),
+    Row("api:ticket-close",                   TICKET,            "post",   (A,    409,   403,   403,  403,   403,   404,    404, 409,  404)),
+    Row("api:ticket-suspend",                 TICKET,            "post",   (A,    400,   403,   403,  403,   403,   404,    404, 400,  404), note="no reason"),
+    Row("api:ticket-resume",                  TICKET,            "post",   (A,    409,   403,   403,  403,   403,   404,    404, 409,  404)),
+    Row("api:ticket-supervise",               TICKET,            "post",   (A,    200,   403,   403,  403,   403,   404,    404, 200,  404)),
+    Row("api:ticket-hand-up",                 TICKET,            "post",   (A,    400,   403,   403,  400,   400,   404,    404, 400,  404), note="no reason"),
+    Row("api:decision-list",                  {},                "get",    API_ALL),
+    Row("api:decision-detail",                {"pk": "jtj_decision"}, "get", (A,  200,   200,   200,  404,   404,   404,    200, 200,  404)),
+    Row("api:decision-sign",                  {"pk": "jtj_decision"}, "post", (A, 403,   403,   403,  404,   404,   404,    200, 403,  404)),
+    Row("api:decision-progress",              {"pk": "jtj_decision"}, "post", (A, 400,   403,   403,  404,   404,   404,    400, 400,  404), note="no note"),
+    Row("api:decision-report-solved",         {"pk": "jtj_decision"}, "post", (A, 403,   403,   403,  404,   404,   404,    409, 403,  404)),
+    Row("api:meeting-list",                   {},                "get",    API_ALL),
+    Row("api:meeting-detail",                 MEETING,           "get",    (A,    200,   200,   200,  404,   404,   404,    200, 200,  404)),
     Row("api-schema",                         {},                "get",    API_ALL),
     Row("api-docs",                           {},                "get",    API_ALL),
     # --- dashboards, 赛马, map, bulletins, targets (issue 12) ---
@@ -354,6 +404,7 @@ def matrix_world(world):
     )
     world.due_schedule = Schedule.objects.get(code="report_due")
     world.spring_day = "2026-02-17"
+    _issues_objects(world)
     world.zz_photo = ReportPhoto.objects.create(
         report=world.zz_draft,
         image=ContentFile(PNG_1PX, name="site.png"),
@@ -385,6 +436,39 @@ def _inclusion_objects(world):
     )
     world.dir_entry = DirectoryEntry.objects.create(credit_code="91140525000000001Y", name="测试单位")
     world.export_progress = SimpleNamespace(pk="progress")
+
+
+def _issues_objects(world):
+    from issues import services as issues_services
+    from issues.models import Meeting, TicketAttachment
+
+    office = world["office"]
+    world.sign, world.supervise = "sign", "supervise"  # action names in the URL
+    world.zz_ticket = issues_services.ticket_create(
+        actor=office,
+        project=world.zz_project,
+        title="施工用电未接入",
+        category="utilities",
+        source="site_visit",
+    )
+    issues_services.ticket_assign(actor=office, ticket=world.zz_ticket, lead_unit=world.zezhou)
+    world.zz_attachment = TicketAttachment.objects.create(
+        ticket=world.zz_ticket,
+        file=ContentFile(b"%PDF-1.4", name="x.pdf"),
+        name="批复.pdf",
+        size=8,
+        file_type="pdf",
+    )
+    world.mayor_meeting = issues_services.meeting_save(
+        actor=office, meeting=Meeting(level="mayor", title="市长顶格调度会", date=dt.date(2026, 10, 20))
+    )
+    world.jtj_decision = issues_services.decision_create(
+        actor=office,
+        meeting=world.mayor_meeting,
+        title="协调金村物流通道占道施工审批",
+        lead_unit=world.jtj,
+        deadline=dt.date.today() + dt.timedelta(days=30),
+    )
 
 
 def _outcome(response) -> str:

@@ -165,6 +165,8 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 # bounded before parsing, so one upload stays well under 300 MB (issue 14).
 IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=400_000)
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+# issues: a ticket step's attachment (evidence: images, PDF, Word, Excel)
+TICKET_ATTACHMENT_MAX_BYTES = env.int("TICKET_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Monthly reports are due by this day of the following month (the seeds use the 5th); a value above
 # 28 means the last day of that month (31: 31 January, 28/29 February, 30 April …).
 REPORT_DUE_DAY = env.int("REPORT_DUE_DAY", default=5)

@@ -179,6 +179,7 @@ def load_workbook_safely(data: bytes, **limits):
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = _FORMULA_START  # what `excel_text_cell` marks as text, for writers that share styles
 
 
 def excel_safe(value):

@@ -72,10 +72,25 @@ class ProjectTotals:
 
 
 def project_totals(queryset, year: int) -> ProjectTotals:
-    """Count, 总投资 and 年度计划 of a (filtered) project set, in one query.
+    """Count, 总投资 and 年度计划 of a (filtered) project set.
 
-    The plan of `year` is joined on its unique (project, year) row, so the sums stay exact.
+    The plan of `year` is joined on its unique (project, year) row, so the sums stay exact. The
+    whole portfolio (the office's list without a filter) is summed table by table instead: two
+    plain aggregates cost a fraction of joining every project to its plan.
     """
+    if queryset.model is Project and not queryset.query.where:
+        counted = Project.objects.order_by().aggregate(
+            n=Count("pk"), total=Coalesce(Sum("total_investment"), Value(ZERO), output_field=MONEY)
+        )
+        planned = AnnualPlan.objects.filter(year=year).aggregate(
+            planned=Coalesce(Sum("planned_investment"), Value(ZERO), output_field=MONEY)
+        )
+        return ProjectTotals(
+            count=counted["n"],
+            total_investment=as_money(counted["total"]),
+            annual_planned=as_money(planned["planned"]),
+            year=year,
+        )
     sums = (
         queryset.order_by()
         .annotate(plan_of_year=FilteredRelation("annual_plans", condition=Q(annual_plans__year=year)))

@@ -15,7 +15,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -52,6 +52,18 @@ class ReportAccess(BasePermission):
         if view.action in REVIEW_ACTIONS:
             self.message = "您没有审核月度进展的权限。"
             return permissions.can_review_reports(user)
+        return True
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        # The one rule (`reporting.permissions`): acting on a report belongs to its reporting unit;
+        # a unit that only sees the project (e.g. as its 责任单位) reads it.
+        user = request.user
+        if view.action in ENTRY_ACTIONS:
+            self.message = permissions.unit_message(permissions.MSG_NOT_YOUR_UNIT, obj.project)
+            return permissions.may_enter_for(user, obj.project)
+        if view.action in REVIEW_ACTIONS:
+            self.message = permissions.unit_message(permissions.MSG_NOT_YOUR_REVIEW, obj.project)
+            return permissions.may_review_for(user, obj.project)
         return True
 
 
@@ -120,8 +132,13 @@ class ReportViewSet(
         data.is_valid(raise_exception=True)
         values = data.validated_data
         project_id = values["project"]
-        if not projects_for_user(request.user).filter(pk=project_id).exists():
+        project = (
+            projects_for_user(request.user).filter(pk=project_id).select_related("reporting_unit").first()
+        )
+        if project is None:
             raise NotFound("项目不存在或不在您的管辖范围内。")
+        if not permissions.may_enter_for(request.user, project):
+            raise PermissionDenied(permissions.unit_message(permissions.MSG_NOT_YOUR_UNIT, project))
         existing = (
             reports_for_user(request.user)
             .filter(project_id=project_id, year=values["year"], month=values["month"])

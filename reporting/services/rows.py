@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from projects.choices import Stage
@@ -24,9 +26,9 @@ from ..models import MonthlyReport
 # The values a user enters; a save compares these to decide whether a row changed.
 CONTENT_FIELDS = ("invested", "image_progress", "percent_complete", "problems", "explanation")
 
-MSG_OUT_OF_SCOPE = "项目不在您的管辖范围内"
-MSG_APPROVED_LOCKED = "本月进展已审核，已锁定；如需修改请使用“更正”。"
-MSG_SUBMITTED_LOCKED = "本月进展已提交，正在审核，不能修改；如需修改请联系审核人员退回。"
+MSG_OUT_OF_SCOPE = gettext_lazy("项目不在您的管辖范围内")
+MSG_APPROVED_LOCKED = gettext_lazy("本月进展已审核，已锁定；如需修改请使用“更正”。")
+MSG_SUBMITTED_LOCKED = gettext_lazy("本月进展已提交，正在审核，不能修改；如需修改请联系审核人员退回。")
 
 
 @dataclass
@@ -73,9 +75,9 @@ class ReportRowErrors(ValidationError, ServiceError):
         labels = labels or {}
         lines = []
         for project_id, fields in row_errors.items():
-            label = labels.get(project_id) or f"项目 {project_id}"
+            label = labels.get(project_id) or _("项目 %(id)s") % {"id": project_id}
             for messages in fields.values():
-                lines.extend(f"{label}：{m}" for m in messages)
+                lines.extend(_("%(label)s：%(message)s") % {"label": label, "message": m} for m in messages)
         super().__init__(lines)
 
     def payload(self) -> dict[str, list[str]]:
@@ -93,10 +95,11 @@ class ReportConflict(ConflictError):
     def __init__(self, project_ids: list[int], labels: dict[int, str] | None = None):
         self.project_ids = sorted(project_ids)
         labels = labels or {}
-        names = "、".join(labels.get(pid) or str(pid) for pid in self.project_ids[:5])
-        more = f"等{len(self.project_ids)}个项目" if len(self.project_ids) > 5 else ""
+        names = _("、").join(labels.get(pid) or str(pid) for pid in self.project_ids[:5])
+        more = _("等%(n)s个项目") % {"n": len(self.project_ids)} if len(self.project_ids) > 5 else ""
         super().__init__(
-            f"以下项目的本月进展已被他人修改：{names}{more}。请刷新页面后重新填写，您的修改未保存。",
+            _("以下项目的本月进展已被他人修改：%(names)s%(more)s。请刷新页面后重新填写，您的修改未保存。")
+            % {"names": names, "more": more},
             project_ids=self.project_ids,
         )
 
@@ -109,12 +112,12 @@ def check_period(year: int, month: int) -> str | None:
     try:
         year, month = int(year), int(month)
     except (TypeError, ValueError):
-        return "填报年月无效"
+        return _("填报年月无效")
     if not (1 <= month <= 12) or not (2000 <= year <= 2100):
-        return "填报年月无效"
+        return _("填报年月无效")
     today = timezone.localdate()
     if (year, month) > (today.year, today.month):
-        return "不能填报未来月份"
+        return _("不能填报未来月份")
     return None
 
 
@@ -122,15 +125,15 @@ def check_period(year: int, month: int) -> str | None:
 
 
 INVESTED_MESSAGES = {
-    "invalid": "本月完成投资须为数字（万元）",
-    "negative": "本月完成投资不能为负数",
-    "decimals": "本月完成投资最多保留两位小数（万元）",
-    "too_large": "本月完成投资数额过大，请核对单位（万元）",
+    "invalid": gettext_lazy("本月完成投资须为数字（万元）"),
+    "negative": gettext_lazy("本月完成投资不能为负数"),
+    "decimals": gettext_lazy("本月完成投资最多保留两位小数（万元）"),
+    "too_large": gettext_lazy("本月完成投资数额过大，请核对单位（万元）"),
 }
 PERCENT_MESSAGES = {
-    "invalid": "工程形象完成比例须为数字",
-    "range": "工程形象完成比例应在0到100之间",
-    "decimals": "工程形象完成比例最多保留两位小数",
+    "invalid": gettext_lazy("工程形象完成比例须为数字"),
+    "range": gettext_lazy("工程形象完成比例应在0到100之间"),
+    "decimals": gettext_lazy("工程形象完成比例最多保留两位小数"),
 }
 
 
@@ -156,7 +159,7 @@ def validate_row(
         invested = None
     else:
         if invested is None:
-            add("invested", "请填写本月完成投资（万元），没有投资请填0")
+            add("invested", _("请填写本月完成投资（万元），没有投资请填0"))
     clean["invested"] = invested
 
     try:
@@ -166,8 +169,8 @@ def validate_row(
         clean["percent_complete"] = None
 
     if len(clean["explanation"]) > 500:
-        add("explanation", "超出说明不能超过500字")
-    for key, label in (("image_progress", "形象进度"), ("problems", "存在问题")):
+        add("explanation", _("超出说明不能超过500字"))
+    for key, label in (("image_progress", _("形象进度")), ("problems", _("存在问题"))):
         if len(clean[key]) > EXCEL_TEXT_MAX:
             add(key, text_limit_message(label))
 
@@ -175,32 +178,46 @@ def validate_row(
     start = project.actual_start
     clean["start_prework"] = False
     if project.stage == Stage.RESERVE:
-        add("__all__", "储备项目不填报月度进展，请先转入前期或在建阶段")
+        add("__all__", _("储备项目不填报月度进展，请先转入前期或在建阶段"))
     elif project.stage == Stage.CANCELLED:
-        add("__all__", "项目已终止，不能填报月度进展")
+        add("__all__", _("项目已终止，不能填报月度进展"))
     elif project.stage == Stage.PREWORK and invested is not None and invested > 0:
         start = row.actual_start or project.actual_start
         if not start:
-            add("actual_start", "前期项目首次填报投资即视为开工，请填写实际开工日期")
+            add("actual_start", _("前期项目首次填报投资即视为开工，请填写实际开工日期"))
         elif start > timezone.localdate():
-            add("actual_start", "实际开工日期不能晚于今天")
+            add("actual_start", _("实际开工日期不能晚于今天"))
         elif start > month_end(year, month):
-            add("actual_start", f"实际开工日期应在{year}年{month}月或之前")
+            add(
+                "actual_start",
+                _("实际开工日期应在%(year)s年%(month)s月或之前") % {"year": year, "month": month},
+            )
         else:
             clean["start_prework"] = True
             clean["actual_start"] = start
     if start and (year, month) < (start.year, start.month):
-        add("__all__", f"项目于{start.year}年{start.month}月开工，不能填报开工前的月份")
+        add(
+            "__all__",
+            _("项目于%(year)s年%(month)s月开工，不能填报开工前的月份")
+            % {"year": start.year, "month": start.month},
+        )
 
     if invested is not None and invested > 0 and not clean["image_progress"]:
-        add("image_progress", "本月有完成投资时须填写形象进度")
+        add("image_progress", _("本月有完成投资时须填写形象进度"))
     if invested is not None and invested > 0 and project.total_investment:
         remaining = project.total_investment - completed_before
         if invested > remaining and not clean["explanation"]:
             add(
                 "explanation",
-                f"本月完成投资超过剩余投资（总投资{project.total_investment}万元，"
-                f"已完成{completed_before}万元，剩余{max(remaining, ZERO)}万元），请填写超出说明",
+                _(
+                    "本月完成投资超过剩余投资（总投资%(total)s万元，"
+                    "已完成%(done)s万元，剩余%(remaining)s万元），请填写超出说明"
+                )
+                % {
+                    "total": project.total_investment,
+                    "done": completed_before,
+                    "remaining": max(remaining, ZERO),
+                },
             )
     return errors, clean
 
@@ -216,6 +233,10 @@ def completed_before(project_ids, year: int, month: int) -> dict[int, Decimal]:
     )
     # as_money: SQLite sums come back as 15-digit decimals, and this figure is quoted in messages.
     return {r["project_id"]: as_money(r["total"]) for r in rows}
+
+
+def returned_unchanged(report: MonthlyReport) -> bool:
+    return report.returned_unchanged
 
 
 def content_changed(report: MonthlyReport, clean: dict) -> bool:

@@ -8,6 +8,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.choices import AuditAction
@@ -32,16 +33,17 @@ from .rows import (
     check_period,
     completed_before,
     content_changed,
+    returned_unchanged,
     validate_row,
 )
 from .workflow import submit_reports
 
 
 def not_owed_message(project: Project, year: int, month: int) -> str:
-    return (
-        f"{project.name}在{year}年{month}月不处于在建阶段（以阶段变更记录为准，当前为“{project.get_stage_display()}”），"
+    return _(
+        "%(name)s在%(year)s年%(month)s月不处于在建阶段（以阶段变更记录为准，当前为“%(stage)s”），"
         "不需要也不能填报该月进展。如阶段记录有误，请联系专班办公室更正。"
-    )
+    ) % {"name": project.name, "year": year, "month": month, "stage": project.get_stage_display()}
 
 
 @transaction.atomic
@@ -56,7 +58,7 @@ def reports_save(
     Returns the reports of every row sent, in row order (blank rows without a report omitted).
     """
     if not permissions.can_enter_reports(actor):
-        raise PermissionDenied("您没有填报月度进展的权限。")
+        raise PermissionDenied(_("您没有填报月度进展的权限。"))
     period_error = check_period(year, month)
     if period_error:
         raise ReportRowErrors(
@@ -71,12 +73,23 @@ def reports_save(
     for row in rows:
         if row.project_id in seen:
             row_errors.setdefault(row.project_id, {}).setdefault("__all__", []).append(
-                "同一项目在本次填报中出现了多次"
+                _("同一项目在本次填报中出现了多次")
             )
         seen.add(row.project_id)
     ids = list(seen)
 
-    projects = {p.pk: p for p in Project.objects.filter(project_scope_q(actor), pk__in=ids)}
+    visible = list(
+        Project.objects.filter(project_scope_q(actor), pk__in=ids).select_related("reporting_unit")
+    )
+    projects = {}
+    for p in visible:
+        if permissions.may_enter_for(actor, p):
+            projects[p.pk] = p
+        else:
+            # Seen (e.g. as its 责任单位) but reported by another unit: read only.
+            row_errors.setdefault(p.pk, {}).setdefault("__all__", []).append(
+                permissions.unit_message(permissions.MSG_NOT_YOUR_UNIT, p)
+            )
     existing = {
         r.project_id: r
         # Only reports of projects in scope: a stale-version answer must not reveal other units' reports.
@@ -85,7 +98,7 @@ def reports_save(
         .filter(project_id__in=list(projects), year=year, month=month)
         .order_by("project_id")
     }
-    labels = {pk: p.name for pk, p in projects.items()}
+    labels = {p.pk: p.name for p in visible}
 
     # A stale version wins over every other message: the user must reload before anything else.
     stale = [
@@ -112,7 +125,10 @@ def reports_save(
     for row in rows:
         project = projects.get(row.project_id)
         if project is None:
-            row_errors.setdefault(row.project_id, {}).setdefault("__all__", []).append(MSG_OUT_OF_SCOPE)
+            if row.project_id not in row_errors:
+                row_errors.setdefault(row.project_id, {}).setdefault("__all__", []).append(
+                    str(MSG_OUT_OF_SCOPE)
+                )
             continue
         report = existing.get(row.project_id)
         if report is None and row.is_blank():
@@ -137,7 +153,11 @@ def reports_save(
                 continue
             errors = {
                 "__all__": [
-                    MSG_APPROVED_LOCKED if report.status == ReportStatus.APPROVED else MSG_SUBMITTED_LOCKED
+                    str(
+                        MSG_APPROVED_LOCKED
+                        if report.status == ReportStatus.APPROVED
+                        else MSG_SUBMITTED_LOCKED
+                    )
                 ]
             }
         if errors:
@@ -219,6 +239,11 @@ def reports_save(
     if entries:
         audit.record_many(actor=actor, entries=entries, batch=batch)
     if submit:
-        to_submit = [current[pid] for pid in submit_ids if current[pid].status in EDITABLE_REPORT_STATUSES]
+        # A returned row nobody touched since its return stays returned: the head's reason stands.
+        to_submit = [
+            current[pid]
+            for pid in submit_ids
+            if current[pid].status in EDITABLE_REPORT_STATUSES and not returned_unchanged(current[pid])
+        ]
         submit_reports(actor, to_submit, batch=batch)
     return [current[pid] for pid in sent if pid in current]

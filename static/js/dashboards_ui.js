@@ -1,6 +1,6 @@
 /* Small behaviours of the dashboard pages, without inline script (Content-Security-Policy):
    a month picker <select data-period-picker> whose value "2026-10" fills the form's year and month
-   (and submits it with data-autosubmit-period), and a print button [data-print]. */
+   (and submits it with data-autosubmit-period). A print button [data-print] is portal.js's. */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -10,8 +10,5 @@
     select.form.year.value = parts[0];
     select.form.month.value = parts[1];
     if (select.hasAttribute("data-autosubmit-period")) select.form.submit();
-  });
-  document.addEventListener("click", function (event) {
-    if (event.target.closest("[data-print]")) window.print();
   });
 })();

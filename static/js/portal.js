@@ -50,3 +50,8 @@
     refresh();
   }
 })();
+
+/* A print button on any page: <button type="button" data-print> (no inline script: CSP). */
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});

@@ -388,7 +388,8 @@ def test_list_query_count_does_not_grow_with_page_size(world, client_for, django
     large, body50 = _queries(client, LIST, {"page_size": 50, "year": 2025})
     assert len(body5["results"]) == 5 and len(body50["results"]) == 50
     assert small == large, f"5 rows took {small} queries, 50 rows took {large}"
-    with django_assert_max_num_queries(8):
+    # 9: the county filter reads the area's unit ids once, so the project queries use the indexes.
+    with django_assert_max_num_queries(9):
         client.get(LIST, {"page_size": 50, "year": 2025, "county": world.zezhou.pk, "search": "批量"})
 
 

@@ -252,3 +252,24 @@ def test_completed_by_project_counts_the_approved_values(figures_world):
     assert result[figures_world.gp_project.pk] == (Decimal("50.00"), Decimal("50.00"))
     as_of_sept = measures.completed_by_project(projects=[figures_world.zz_project.pk], year=2025, month=9)
     assert as_of_sept[figures_world.zz_project.pk] == (Decimal("300.50"), Decimal("420.50"))
+
+
+def test_a_quote_prefix_stays_on_its_own_cell():
+    """Cells of a column share their style in the writer: the prefix one text needs must not spread
+    to the cells written after it, nor the number format of a money column to a text column."""
+    from inclusion.excel import Column, TableWriter
+
+    writer = TableWriter()
+    columns = [Column("name", "名称"), Column("money", "金额", kind="money")]
+    rows = [{"name": "=1+1", "money": Decimal("1.5")}, {"name": "普通文字", "money": None}, {"name": "-减"}]
+    writer.table(sheet="s", title="t", columns=columns, rows=iter(rows), totals=lambda: {"name": "合计"})
+    ws = load_workbook(io.BytesIO(writer.bytes())).active
+    cells = list(ws.iter_rows(min_row=4))
+    assert [(r[0].value, bool(r[0].quotePrefix)) for r in cells] == [
+        ("=1+1", True),
+        ("普通文字", False),
+        ("-减", True),
+        ("合计", False),
+    ]
+    assert cells[0][1].number_format == "#,##0.00" and cells[0][0].number_format == "General"
+    assert cells[1][1].border.left.style == "thin" and cells[3][0].font.b

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -38,3 +40,32 @@ def enter(world, project, year, month, invested, *, approve=False, user="zezhou"
         reports_approve(actor=world["office"], report_ids=[report.pk])
         report.refresh_from_db()
     return report
+
+
+# --- the browser tests (Playwright + Debian's Chromium) ------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless=new", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("needs the playwright Python package (pip install playwright)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def cookies_without_expiry(settings):
+    # The server's clock is frozen in July 2025 (conftest); the browser's is not. Session-only
+    # cookies keep a cookie dated "2025" from looking expired to Chromium.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None

@@ -151,13 +151,15 @@ def test_round_trip_preview_commit_and_reupload_changes_nothing(world, client_fo
     preview = client.get(response["Location"]).content.decode()
     assert "将修改 <strong>2</strong> 个项目" in preview
     assert "主体封顶" in preview and "150.50" in preview
+    # The upload says what it does and what it does not: drafts, still to be submitted.
+    assert "导入的各行保存为<strong>草稿</strong>" in preview and "全部提交" in preview
     assert not MonthlyReport.objects.exists()  # a preview writes nothing but the batch
     batch = ImportBatch.objects.get()
     assert batch.kind == "monthly" and batch.status == ImportStatus.PREVIEWED
     assert (batch.period_year, batch.period_month) == (2025, 6)
 
     done = client.post(reverse("reporting:report_import_commit", args=[batch.pk]), follow=True)
-    assert "已导入 2 个项目" in done.content.decode()
+    assert "已导入 2 个项目的月度进展，均保存为草稿：请核对后点击“全部提交”送审。" in done.content.decode()
     report = MonthlyReport.objects.get(project=world.zz_project, year=2025, month=6)
     assert report.invested == Decimal("150.50") and report.image_progress == "主体封顶"
     assert report.percent_complete == Decimal("45.00") and report.status == ReportStatus.DRAFT

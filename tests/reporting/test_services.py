@@ -7,12 +7,14 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.choices import AuditAction
 from accounts.models import AuditLog
+from accounts.scoping import subtree_ids
 from projects.choices import Stage
 from projects.exceptions import ConflictError, TransitionError
 from projects.models import StageChange
@@ -566,7 +568,10 @@ def test_correction_keeps_every_version(world):
         reason="核减重复计列5万元",
     )
     report_submit(actor=world["zezhou"], report=report)
-    reports_approve(actor=world["office"], report_ids=[report.pk])
+    # Four eyes: the office corrected this revision, so another reviewer approves it.
+    with pytest.raises(PermissionDenied, match="双人复核"):
+        reports_approve(actor=world["office"], report_ids=[report.pk])
+    reports_approve(actor=world["zezhou_head"], report_ids=[report.pk])
 
     versions = list(
         ReportRevision.objects.filter(report=report).values_list("revision", "invested", "correction_reason")
@@ -637,6 +642,7 @@ def test_save_and_submit_query_count_does_not_grow_with_rows(world):
     small, large = _unit_with(world, 10), _unit_with(world, 100)
     actor = world["office"]
     actor.role_codes  # noqa: B018  (cached once per request in real life)
+    ContentType.objects.get_for_model(MonthlyReport)  # cached once per process in real life
 
     def save(projects, amount, versions=None, submit=False):
         rows = [row(p, amount, version=(versions or {}).get(p.pk)) for p in projects]
@@ -651,9 +657,13 @@ def test_save_and_submit_query_count_does_not_grow_with_rows(world):
 
     ids_small = list(MonthlyReport.objects.filter(project__in=small).values_list("pk", flat=True))
     ids_large = list(MonthlyReport.objects.filter(project__in=large).values_list("pk", flat=True))
+    # Four eyes: the office entered and submitted them, so the unit's reviewer approves.
+    head = world["zezhou_head"]
+    head.role_codes  # noqa: B018
+    subtree_ids(head.organisation)  # cached once per request in real life
     assert_same_cost(
-        _count_queries(lambda: reports_approve(actor=actor, report_ids=ids_small)),
-        _count_queries(lambda: reports_approve(actor=actor, report_ids=ids_large)),
+        _count_queries(lambda: reports_approve(actor=head, report_ids=ids_small)),
+        _count_queries(lambda: reports_approve(actor=head, report_ids=ids_large)),
     )
     assert ReportRevision.objects.count() == 110
 

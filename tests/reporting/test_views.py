@@ -52,7 +52,7 @@ def approve_all(client, world, reports, **kwargs):
         "year": 2025,
         "month": 6,
         "action": "approve_all",
-        "report_ids": [r.pk for r in reports],
+        "all_ids": [r.pk for r in reports],
     }
     return client.post(REVIEW, data, **kwargs)
 

@@ -184,3 +184,37 @@ def test_the_admin_edited_template_is_what_people_read(world, dispatch):
     [n] = inbox(world, "zezhou")
     assert n.title == "泽州县请于2026年12月5日前报送2026年11月进展"
     assert n.body == "还差2个。{unknown}"
+
+
+def test_the_bimonthly_horse_race_notice_gives_the_standing_to_the_office_and_county_heads(world, dispatch):
+    only("horse_race")
+    dispatch("2026-12-18 09:05")  # 20 December is a Sunday: Friday 18th
+    [office] = inbox(world, "office")
+    assert office.title == "【双月赛马】2026年12月“赛马”比拼点评会通知"
+    assert "第1名" in office.body and "泽州县" in office.body and "高平市" in office.body
+    assert office.url == "/ranking/?year=2026&month=11"
+    [head] = inbox(world, "zezhou_head")
+    assert "第1名" not in head.body  # the heads get the notice; the standing is the office's until published
+    assert inbox(world, "zezhou") == []
+
+
+def test_the_mayors_dispatch_list_goes_to_the_mayor_and_the_office(world, dispatch):
+    only("mayor_dispatch")
+    Leader.objects.create(name="王市长", title="市长", organisation=world.city, user=world["leader"])
+    dispatch("2026-12-25 09:05")
+    [mayor] = inbox(world, "leader")
+    assert "一、各县（市、区）“赛马”得分" in mayor.body and "二、各县（市、区）投资完成情况" in mayor.body
+    assert len(inbox(world, "office")) == 1
+
+
+def test_a_job_run_from_an_english_page_still_writes_chinese(world, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from scheduling import services
+
+    only("friday_digest")
+    schedule = Schedule.objects.get(code="friday_digest")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.schedule_run_now(actor=world["office"], schedule=schedule, inline=True)
+    [office] = inbox(world, "office")
+    assert "累计完成投资" in office.body and "Cumulative" not in office.body

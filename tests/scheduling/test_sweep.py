@@ -174,7 +174,15 @@ def test_two_sweeps_at_once_in_two_processes_send_once(postgres_only, world):
     # digest of 08:30 is due (the 旬 dispatch of Tuesday 1st is past the 72 h window): each ran once,
     # each person got each once.
     keys = sorted(ScheduleRun.objects.values_list("schedule__code", "key"))
-    assert keys == [("friday_digest", "2026-W49"), ("report_due", "2026-11")]
+    # (and the ticket jobs: the daily one of the 2nd, 3rd and 4th, Friday's weekly digest; no tickets)
+    assert keys == [
+        ("friday_digest", "2026-W49"),
+        ("report_due", "2026-11"),
+        ("ticket_daily", "2026-12-02"),
+        ("ticket_daily", "2026-12-03"),
+        ("ticket_daily", "2026-12-04"),
+        ("ticket_weekly", "2026-W49"),
+    ]
     assert inbox(world, "zezhou") == [("report_due", "2026-11")]
     assert inbox(world, "gaoping") == [("report_due", "2026-11")]
     assert inbox(world, "office") == [("friday_digest", "2026-W49:office")]

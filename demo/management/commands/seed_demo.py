@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from demo.builder import DEFAULT_PROJECTS, SEED, build_demo, demo_data_exists, wipe_projects
 from demo.inclusion import seed_inclusion
+from demo.issues import build_issues, wipe_issues
 from demo.tree import PASSWORD, personas
 
 COUNT_LABELS = {
@@ -27,6 +28,10 @@ COUNT_LABELS = {
     "targets": "年度目标",
     "rankings": "赛马排名",
     "bulletins": "通报",
+    # issues
+    "tickets": "问题",
+    "meetings": "调度会",
+    "decisions": "议定事项",
 }
 MAIN_LOGINS = ("office", "leader", "stats", "zezhou", "zezhou_head", "gaoping", "jtj", "admin")
 
@@ -70,6 +75,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if demo_data_exists():
                 self.stdout.write("删除现有项目及其月度进展……")
+                wipe_issues()
                 wipe_projects()
             counts = build_demo(
                 projects=count,
@@ -79,18 +85,31 @@ class Command(BaseCommand):
             )
             # 入库纳统 (inclusion): directory, evidence and inclusion records in every status.
             inclusion_counts = seed_inclusion(today=today, seed=options["seed"])
+            # issue 14: a returned-and-reworked row for the review page (through the services).
+            from demo.round import stage_returned_and_reworked
+
+            stage_returned_and_reworked(today)
         # dashboards (issue 12): outlines, targets, 赛马 schemes, published rankings and bulletins
         from demo.dashboards import build_dashboards
 
         with transaction.atomic():
             counts.update(build_dashboards(today=today))
+            # issues: ~300 tickets in every state and a year of dispatch meetings with decisions.
+            counts.update(
+                build_issues(
+                    today=today,
+                    seed=options["seed"],
+                    tickets=min(300, max(count // 5, 10)),
+                    log=self.stdout.write if verbose else None,
+                )
+            )
         elapsed = time.perf_counter() - started
 
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已生成（{elapsed:.1f} 秒，今天按 {today:%Y-%m-%d} 计）：")
         )
         for key, label in COUNT_LABELS.items():
-            self.stdout.write(f"  {label:<8}{counts[key]:>10,}")
+            self.stdout.write(f"  {label:<8}{counts.get(key, 0):>10,}")
         self.stdout.write(
             "  入库纳统  名录库 {directory:,}，佐证资料 {evidence:,}，已入库 {included:,}，已申报 {declared:,}，"
             "退回 {returned:,}，补充资料要求 {requests:,}".format(**inclusion_counts)
