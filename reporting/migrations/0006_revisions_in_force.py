@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0006_stage_history_required'),
-        ('reporting', '0004_revision_period_required'),
+        ('reporting', '0005_report_returned_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
