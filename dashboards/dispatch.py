@@ -166,7 +166,7 @@ def monthly_bulletin_notice(ctx: JobContext) -> None:
     )
 
 
-def _leader_list(ctx, leader, year, month) -> tuple[str, int]:
+def _leader_list(leader, year, month) -> tuple[str, int]:
     projects = list(
         Project.objects.filter(liaison_leader=leader).exclude(stage=Stage.CANCELLED).order_by("name")
     )
@@ -191,7 +191,7 @@ def vice_mayor_dispatch(ctx: JobContext) -> None:
     )
     summary, total = [], 0
     for leader in vice_mayors:
-        text, n = _leader_list(ctx, leader, year, month)
+        text, n = _leader_list(leader, year, month)
         summary.append(f"· {leader.name}：{n}个项目")
         total += n
         context = {

@@ -29,6 +29,5 @@ def users_by_unit(unit_ids, roles) -> dict[int, list[int]]:
         .distinct()
     )
     for unit_id, user_id in rows:
-        if user_id not in result[unit_id]:
-            result[unit_id].append(user_id)
+        result[unit_id].append(user_id)
     return result

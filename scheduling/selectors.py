@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from .calendar import WorkCalendar
-from .choices import DeliveryStatus, RunStatus, kind_label
+from .choices import DeliveryStatus, RunStatus, RunTrigger, kind_label
 from .models import Delivery, Notification, Schedule, ScheduleRun, Workday
 from .rhythm import Occurrence, describe, next_occurrence
 
@@ -43,15 +43,16 @@ class ScheduleRow:
     failed_deliveries_30d: int
 
 
-def schedule_overview(*, now: dt.datetime | None = None) -> list[ScheduleRow]:
-    """Every schedule with what fires next, its last run and the last 30 days' sends and failures
-    (four queries, whatever the number of runs)."""
+def schedule_overview(*, now: dt.datetime | None = None, schedule_id: int | None = None) -> list[ScheduleRow]:
+    """Every schedule (or the one `schedule_id`) with what fires next, its last run and the last 30
+    days' sends and failures (five queries, whatever the number of runs)."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=30)
     latest = (
         ScheduleRun.objects.filter(schedule=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
     )
-    schedules = list(Schedule.objects.annotate(last_run_id=Subquery(latest)).order_by("sort_order", "id"))
+    picked = Schedule.objects.filter(pk=schedule_id) if schedule_id is not None else Schedule.objects.all()
+    schedules = list(picked.annotate(last_run_id=Subquery(latest)).order_by("sort_order", "id"))
     last_runs = ScheduleRun.objects.in_bulk([s.last_run_id for s in schedules if s.last_run_id])
     stats = {
         row["schedule_id"]: row
@@ -70,7 +71,7 @@ def schedule_overview(*, now: dt.datetime | None = None) -> list[ScheduleRow]:
     done = {}
     for schedule_id, key in (
         ScheduleRun.objects.filter(fire_at__gt=now)
-        .exclude(trigger="manual")
+        .exclude(trigger=RunTrigger.MANUAL)
         .values_list("schedule_id", "key")
     ):
         done.setdefault(schedule_id, set()).add(key)

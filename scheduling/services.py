@@ -234,15 +234,16 @@ class SweepResult:
     retried: list[ScheduleRun] = field(default_factory=list)
 
 
-def _task_registered(task_name: str) -> bool:
+def _load_tasks() -> None:
+    """Register every app's tasks (each app's tasks.py), so a job is known by its name."""
     celery_app.loader.import_default_modules()
-    return task_name in celery_app.tasks
 
 
 def _start(run: ScheduleRun, *, inline: bool) -> None:
-    """Hand the run to its job: in process now (`inline`), else queued by task name after the commit."""
+    """Hand the run to its job: in process now (`inline`), else queued by task name after the commit.
+    The caller has loaded the task registry (`_load_tasks`)."""
     task_name = run.schedule.task_name
-    if not _task_registered(task_name):
+    if task_name not in celery_app.tasks:
         ScheduleRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED,
             error=f"任务 {task_name} 未注册（所在应用未安装或名称有误）",
@@ -261,6 +262,7 @@ def sweep(*, now: dt.datetime | None = None, inline: bool = False) -> SweepResul
     now = now or timezone.now()
     window = dt.timedelta(hours=settings.DISPATCH_CATCH_UP_HOURS)
     result = SweepResult()
+    _load_tasks()
     cal = WorkCalendar()
     due = []
     for schedule in Schedule.objects.filter(is_enabled=True):
@@ -360,6 +362,7 @@ def schedule_run_now(
     occurrence = current_occurrence(schedule, now)
     if occurrence is None:
         raise DispatchError("该计划在一年内没有执行时间，请先检查其设置。")
+    _load_tasks()
     run = ScheduleRun.objects.create(
         schedule=schedule,
         key=occurrence.key,

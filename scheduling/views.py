@@ -139,7 +139,7 @@ def schedule_detail(request, pk: int):
         "scheduling/schedule_detail.html",
         {
             "schedule": schedule,
-            "row": next(r for r in selectors.schedule_overview() if r.schedule.pk == schedule.pk),
+            "row": selectors.schedule_overview(schedule_id=schedule.pk)[0],
             "page_obj": runs,
             "failures": selectors.failed_deliveries(schedule=schedule)[:50],
             "kind_label": kind_label(schedule.code),
