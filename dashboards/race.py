@@ -17,7 +17,8 @@ DEFAULT_SCHEMES = {
         ("structure", "private_share_change", D("6"), "linear", D("-1"), D("1"), []),
         ("structure", "high_tech_yoy", D("6"), "linear", D("0"), D("10"), []),
         ("start", "start_rate", D("10"), "rank", None, None, []),
-        ("start", "resume_rate", D("15"), "linear", D("50"), D("100"), []),
+        ("start", "resume_rate", D("10"), "linear", D("50"), D("100"), []),
+        ("start", "inclusion_rate", D("5"), "linear", D("60"), D("100"), []),
         ("reserve", "reserve_multiple", D("8"), "linear", D("0"), D("5"), []),
         ("reserve", "reserve_conversion", D("7"), "threshold", None, D("30"), [[30, 7], [20, 4], [10, 2]]),
     ],
@@ -25,7 +26,8 @@ DEFAULT_SCHEMES = {
         ("scale", "vs_time_progress", D("40"), "linear", D("-30"), D("0"), []),
         ("scale", "yoy_rate", D("20"), "rank", None, None, []),
         ("start", "start_rate", D("20"), "rank", None, None, []),
-        ("start", "resume_rate", D("20"), "linear", D("50"), D("100"), []),
+        ("start", "resume_rate", D("15"), "linear", D("50"), D("100"), []),
+        ("start", "inclusion_rate", D("5"), "linear", D("60"), D("100"), []),
     ],
 }
 

@@ -1444,7 +1444,16 @@ INDICATORS = {
         "drill": "in_reserve",
     },
     "reserve_conversion": {"label": "储备转化率(%)", "dimension": "reserve", "drill": "reserve_converted"},
+    # 入库纳统 (DOMAIN §8): the counts come from the statistics bureau's records (the caller passes
+    # them, see `indicator_values`); the drill sets are the inclusion app's.
+    "inclusion_rate": {"label": "入库纳统率(%)", "dimension": "start", "drill": "inclusion_due"},
 }
+
+
+def inclusion_rate(included: int, due: int) -> Decimal | None:
+    """入库纳统率: projects included in the statistics database / projects that should be (应入: meeting
+    the bureau's conditions, or already included), in percent, one decimal; None when none is due."""
+    return rate(Decimal(included), Decimal(due))
 
 
 def indicator_values(
@@ -1456,11 +1465,13 @@ def indicator_values(
     month: int,
     as_of: dt.datetime | None = None,
     fai_targets: dict | None = None,
+    inclusion: dict | None = None,
 ) -> dict:
     """`{key: {indicator code: value}}` for every key of `keys` (county ids or department ids), from
     the figures, counts, 同比 and structure of each group (`money_view`, `counts_by`). Five queries
     whatever the number of projects. `fai_targets` ({key: 万元}) is each area's fixed-asset investment target, the base of
-    the reserve multiple."""
+    the reserve multiple; `inclusion` ({key: (已入库, 应入库)}, counted by the inclusion app as of the
+    period's cut-off) the base of 入库纳统率."""
     keys = list(keys)
     money = money_view(projects=projects, dims=(by,), year=year, month=month, as_of=as_of)
     empty_figures = Figures.from_sums(Sums(), year=year, month=month, basis=Basis.APPROVED, as_of=as_of)
@@ -1469,6 +1480,7 @@ def indicator_values(
     yoy = money.group_yoy[by]
     struct = money.group_structure[by]
     fai_targets = fai_targets or {}
+    inclusion = inclusion or {}
     result = {}
     for key in keys:
         f, c, s = figs[key], cnt.get(key, Counts()), struct.get(key, {})
@@ -1492,5 +1504,6 @@ def indicator_values(
                 else None
             ),
             "reserve_conversion": c.reserve_conversion,
+            "inclusion_rate": inclusion_rate(*inclusion.get(key, (0, 0))),
         }
     return result

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.utils import timezone
 
+from inclusion.selectors import inclusion_counts_by
+from projects.periods import month_end
 from reporting import figures_cache, measures
 from reporting.measures import Rule
 
@@ -79,6 +81,13 @@ def _competitors(audience: str):
     return list(areas() if audience == Audience.AREAS else departments())
 
 
+def inclusion_day(year: int, month: int, as_of: dt.datetime | None = None) -> dt.date:
+    """The day the 入库纳统 indicator reads the bureau's records on: the period's last day, or the
+    cut-off's (today's) date if that comes first."""
+    limit = timezone.localdate(as_of) if as_of else timezone.localdate()
+    return min(month_end(year, month), limit)
+
+
 def compute_ranking(
     *, year: int, month: int, period: str, audience: str, as_of: dt.datetime | None = None
 ) -> dict:
@@ -92,6 +101,11 @@ def compute_ranking(
             "organisation_id", "fai_amount"
         )
     )
+    inclusion = {}
+    if any(rule.code == "inclusion_rate" for rule in rules):
+        inclusion = inclusion_counts_by(
+            projects=CITY.projects(), by=by, day=inclusion_day(year, month, as_of)
+        )
     values = measures.indicator_values(
         projects=CITY.projects(),
         by=by,
@@ -100,6 +114,7 @@ def compute_ranking(
         month=month,
         as_of=as_of,
         fai_targets=fai,
+        inclusion=inclusion,
     )
     scores = measures.race_scores(values, rules)
     names = {o.pk: o.display_name for o in orgs}
