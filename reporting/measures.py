@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.expressions import Col
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, Round
@@ -370,14 +370,75 @@ def figures_on_bases(
     *, projects, year: int, month: int, bases=(Basis.WORKING, Basis.APPROVED), as_of=None
 ) -> dict[str, Figures]:
     """The figures of one project set on several bases (a grid's working and approved lines): the
-    plan is read once, then one query per basis."""
-    plan = as_money(_plans(projects, year).aggregate(total=_money_sum("planned_investment"))["total"])
-    result = {}
-    for basis in bases:
-        values = _values(projects, year, month, basis, as_of).aggregate(**_value_sums(year, month))
-        sums = Sums(annual_plan=plan, **_money(values))
-        result[Basis(basis).value] = Figures.from_sums(sums, year=year, month=month, basis=basis, as_of=as_of)
-    return result
+    plan is read once, then one query per basis — or, for a list of ids on PostgreSQL (every grid
+    page a clerk opens), all of it in one statement (`_sums_on_bases_sql`)."""
+    bases = tuple(Basis(b).value for b in bases)
+    if (
+        connection.vendor == "postgresql"
+        and as_of is None
+        and not isinstance(projects, QuerySet)
+        and set(bases) <= {Basis.WORKING.value, Basis.APPROVED.value}
+    ):
+        found = _sums_on_bases_sql([int(pk) for pk in projects], year, month, bases)
+    else:
+        plan = as_money(_plans(projects, year).aggregate(total=_money_sum("planned_investment"))["total"])
+        found = {}
+        for basis in bases:
+            values = _values(projects, year, month, basis, as_of).aggregate(**_value_sums(year, month))
+            found[basis] = Sums(annual_plan=plan, **_money(values))
+    return {
+        basis: Figures.from_sums(found[basis], year=year, month=month, basis=basis, as_of=as_of)
+        for basis in bases
+    }
+
+
+# The tables each basis counts (see `counted_values` with no cut-off: the working basis is every
+# report's current value, the approved basis the revisions in force).
+_BASIS_SQL = {
+    Basis.WORKING.value: 'SELECT {sums} FROM "projects_monthlyreport" WHERE {where}',
+    Basis.APPROVED.value: (
+        'SELECT {sums} FROM "projects_reportrevision" WHERE "superseded_at" IS NULL AND {where}'
+    ),
+}
+
+
+def _sums_on_bases_sql(ids: list[int], year: int, month: int, bases) -> dict[str, Sums]:
+    """`figures_on_bases` for a list of project ids on PostgreSQL, as one statement: the same sums
+    as `_plans` and `_values` with `_value_sums` (tests hold the two to the same answers), without
+    building three ORM queries for every page a clerk opens."""
+    py, pm = previous_month(year, month)
+    sums = ", ".join(
+        f'COALESCE(SUM("invested") FILTER (WHERE {cond}), 0)'
+        for cond in (
+            '"year" = %(year)s AND "month" <= %(month)s',
+            '"year" = %(year)s AND "month" = %(month)s',
+            '"year" = %(py)s AND "month" = %(pm)s',
+            '"year" = %(last_year)s AND "month" <= %(month)s',
+        )
+    )
+    months = '"year" IN (%(year)s, %(last_year)s) AND "month" <= %(month)s'
+    if month == 1:
+        months = f'(({months}) OR ("year" = %(last_year)s AND "month" = 12))'
+    where = f'"project_id" = ANY(%(ids)s) AND {months}'
+    parts = "".join(
+        f", ({_BASIS_SQL[b].format(sums=sums, where=where)}) AS b{i}" for i, b in enumerate(bases)
+    )
+    sql = (
+        'SELECT * FROM (SELECT COALESCE(SUM("planned_investment"), 0) FROM "projects_annualplan" '
+        f'WHERE "year" = %(year)s AND "project_id" = ANY(%(ids)s)) AS plan{parts}'
+    )
+    params = {"ids": ids, "year": year, "month": month, "py": py, "pm": pm, "last_year": year - 1}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        plan, *values = cursor.fetchone()
+    names = ("ytd_completed", "month_invested", "prev_month_invested", "last_year_ytd")
+    return {
+        basis: Sums(
+            annual_plan=as_money(plan),
+            **{n: as_money(v) for n, v in zip(names, values[4 * i : 4 * i + 4], strict=True)},
+        )
+        for i, basis in enumerate(bases)
+    }
 
 
 def figures(

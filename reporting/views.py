@@ -119,7 +119,8 @@ def report_grid(request):
     if not _can_view_grid(user):
         raise PermissionDenied(_("您没有查看月度填报的权限。"))
     unit, year, month = _unit_and_period(request)
-    grid = grid_for(unit=unit, year=year, month=month)
+    # A save needs only which rows it may write; the running totals are read when a page is drawn.
+    grid = grid_for(unit=unit, year=year, month=month, running_totals=request.method != "POST")
     can_write = permissions.can_enter_reports(user) and permissions.may_enter_unit(user, unit)
     conflict_ids: list[int] = []
     if request.method == "POST":
@@ -159,6 +160,8 @@ def report_grid(request):
                         "__all__": [_("该项目已被他人修改，已显示最新内容，请核对后重新填写。")]
                     }
         except ReportRowErrors as exc:
+            grid = grid_for(unit=unit, year=year, month=month)
+            by_project = grid.by_project()
             for pid, values in posted.items():
                 by_project[pid].posted = values
             for pid, fields in exc.row_errors.items():
@@ -169,6 +172,7 @@ def report_grid(request):
                 request, _("有 %(n)s 个项目填报有误，请按提示修改后重新保存。所有修改均未保存。") % {"n": n}
             )
         except ValidationError as exc:
+            grid = grid_for(unit=unit, year=year, month=month)
             messages.error(request, "；".join(exc.messages))
         else:
             if submit:

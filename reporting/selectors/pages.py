@@ -273,7 +273,7 @@ GRID_REPORT_VALUES = (
 )
 
 
-def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
+def grid_for(*, unit: Organisation, year: int, month: int, running_totals: bool = True) -> Grid:
     """Every project `unit` must report for (year, month), with last month and the totals before it,
     and the unit's working and approved figures (`Grid.lines`, three queries when the page reads
     them). Three queries for any number of projects: the unit's projects are read once (each marked
@@ -315,8 +315,14 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
                 reports[report.project_id] = report
             else:
                 last[values[1]] = values[2]
-    # The unit types on the working basis: its own current values count in its running totals.
-    before = measures.completed_before_month(ids, year, month, basis=Basis.WORKING) if ids else {}
+    # The unit types on the working basis: its own current values count in its running totals. A
+    # save reads only which rows it may write (`running_totals=False`): the page it redirects to
+    # reads them again, and a save that fails redraws the grid in full.
+    before = (
+        measures.completed_before_month(ids, year, month, basis=Basis.WORKING)
+        if ids and running_totals
+        else {}
+    )
     rows = [
         GridRow(
             project_id=p["id"],
@@ -326,8 +332,8 @@ def grid_for(*, unit: Organisation, year: int, month: int) -> Grid:
             total_investment=p["total_investment"] or ZERO,
             annual_plan=None if p["grid_annual_plan"] is None else as_money(p["grid_annual_plan"]),
             last_month=last.get(p["id"]),
-            ytd_before=before[p["id"]][0],
-            since_start_before=before[p["id"]][1],
+            ytd_before=before.get(p["id"], (ZERO, ZERO))[0],
+            since_start_before=before.get(p["id"], (ZERO, ZERO))[1],
             actual_start=p["actual_start"],
             report=reports.get(p["id"]),
         )

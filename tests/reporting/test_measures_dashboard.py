@@ -481,3 +481,30 @@ def test_a_county_filter_reads_the_same_figures_as_its_id_list(world, june):
     assert (
         measures.counts(projects=county, year=2025, month=6).planned == 5 + 2
     )  # june's five, the world's two
+
+
+def test_a_grids_figures_in_one_statement_equal_the_orm_queries(
+    world, june, postgres_only, django_assert_num_queries
+):
+    """`figures_on_bases` for a list of ids on PostgreSQL is one statement (every grid page); it gives
+    the figures of the general path (a queryset of the same projects) on both bases, January (which
+    reads last December) included."""
+    projects, p = june
+    enter(world, p["D"], 2024, 12, "70", approve=True)
+    enter(world, p["D"], 2025, 1, "12.34")  # a draft: the working line only
+    ids = list(projects.values_list("pk", flat=True))
+    for month in (1, 2, 6, 7, 12):
+        with django_assert_num_queries(1):
+            fast = measures.figures_on_bases(projects=ids, year=2025, month=month)
+        general = measures.figures_on_bases(projects=projects, year=2025, month=month)
+        assert fast == general, month
+    june_lines = measures.figures_on_bases(projects=ids, year=2025, month=6)
+    # plan 1000 + 2000 + 500 + 1200 + 800; approved 1–6月 A 500.50 + C 49.50 + D 300; the drafts (E 100
+    # in June, D 12.34 in January) count on the working line only
+    assert june_lines["approved"].annual_plan == D("5500.00")
+    assert june_lines["approved"].ytd_completed == D("850.00")
+    assert june_lines["working"].ytd_completed == D("962.34")
+    assert june_lines["approved"].last_year_ytd == D("500.00")  # D 400 + E 100 in June 2024
+    assert measures.figures_on_bases(projects=ids, year=2025, month=1)["approved"].prev_month_invested == D(
+        "70.00"
+    )

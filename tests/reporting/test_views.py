@@ -301,6 +301,19 @@ def test_errors_re_render_with_the_input_and_chinese_messages(world, client_for)
     assert not MonthlyReport.objects.exists()
 
 
+def test_a_refused_save_redraws_the_rows_with_their_running_totals(world, client_for):
+    """A save reads only which rows it may write; when it is refused the grid is drawn in full again,
+    each row with its 1–(N−1)月 total (the page adds the typed amount to it)."""
+    enter(world, world.zz_project, 2025, 5, "120.50")
+    client = client_for("zezhou")
+    response = post_grid(client, world, {world.zz_project: {"invested": "-5", "image_progress": "x"}})
+    assert response.status_code == 200
+    page = content(response)
+    assert f'data-pid="{world.zz_project.pk}"' in page
+    assert re.search(rf'data-pid="{world.zz_project.pk}"[^>]*data-ytd-before="120.50"', page)
+    assert not MonthlyReport.objects.filter(month=6).exists()
+
+
 def test_amount_beyond_remaining_investment_asks_for_an_explanation(world, client_for):
     page = content(
         post_grid(
