@@ -79,10 +79,17 @@ class User(AbstractUser):
     def role_codes(self) -> frozenset[str]:
         if not self.is_authenticated or not self.pk:
             return frozenset()
-        codes = set(self.roles.values_list("code", flat=True))
+        return self._with_admin(self.roles.values_list("code", flat=True))
+
+    def _with_admin(self, codes) -> frozenset[str]:
+        codes = set(codes)
         if self.is_superuser:
             codes.add(RoleCode.ADMIN)
         return frozenset(codes)
+
+    def set_role_codes(self, codes) -> None:
+        """The role codes read with the user (`accounts.backends.PortalBackend`): no second query."""
+        self.__dict__["role_codes"] = self._with_admin(codes)
 
     def has_role(self, *codes) -> bool:
         return bool(self.role_codes.intersection(codes))

@@ -34,7 +34,9 @@ def projects_for_user(user):
 
 
 def _with_annual_plan(queryset, year: int):
-    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year)
+    # One plan per project and year: no order (the model's ordering would join the project table
+    # inside each row's subquery).
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).order_by()
     return queryset.annotate(
         annual_planned=Subquery(plan.values("planned_investment")[:1], output_field=MONEY),
         annual_is_new=Subquery(plan.values("is_new")[:1]),

@@ -279,7 +279,12 @@ def grid_for(*, unit: Organisation, year: int, month: int, running_totals: bool 
     them). Three queries for any number of projects: the unit's projects are read once (each marked
     whether the grid shows it), and every later query names them by id, so PostgreSQL looks them up
     by index instead of scanning the report tables."""
-    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")[:1]
+    # One plan per project and year: no order (the model's ordering would join the project table).
+    plan = (
+        AnnualPlan.objects.filter(project=OuterRef("pk"), year=year)
+        .order_by()
+        .values("planned_investment")[:1]
+    )
     unit_projects = list(
         Project.objects.filter(reporting_unit_id__in=subtree_ids(unit))
         .annotate(

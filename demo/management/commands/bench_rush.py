@@ -329,7 +329,7 @@ class Command(BaseCommand):
                 store = SessionStore()
                 user = users[username]
                 store[SESSION_KEY] = str(user.pk)
-                store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+                store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
                 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
                 store.create()
                 s = PlainCookieSession()
