@@ -15,6 +15,10 @@ def form_choices_load(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
             # Assigning `choices` stores the evaluated list on the field and its widget;
-            # `ModelChoiceField` returns it instead of iterating the queryset again. `iter()` first:
-            # `list()` of the iterator itself would ask its length, an extra COUNT per field.
-            field.choices = list(iter(field.choices))
+            # `ModelChoiceField` returns it instead of iterating the queryset again. The rows are
+            # read with one plain query: Django's own choice iterator streams them through a
+            # server-side cursor, three round trips (DECLARE, FETCH, CLOSE) per list on PostgreSQL.
+            iterator = field.iterator(field)
+            choices = [] if field.empty_label is None else [("", field.empty_label)]
+            choices += [iterator.choice(obj) for obj in list(field.queryset)]
+            field.choices = choices

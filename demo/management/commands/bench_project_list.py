@@ -53,7 +53,7 @@ class Command(BaseCommand):
         url = reverse("projects:project_list")
         county = Organisation.objects.get(name="泽州县")
         for label, query in [("office, no filter", ""), ("office, county 泽州县", f"?county={county.pk}")]:
-            self.timed(label, lambda q=query: client.get(url + q), runs)
+            self.timed(label, lambda q=query: client.get(url + q, secure=True), runs)
         year = current_year()
         for label, filters in [
             ("totals query, no filter", {}),
