@@ -6,8 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ..choices import ApprovalStatus, Stage
 from ..money import CENT
@@ -204,3 +206,87 @@ def dossier_section(context, section):
     section_template = context.template.engine.get_template(section["template"])
     with context.push(section["context"]):
         return section_template.render(context)
+
+
+@register.simple_tag
+def project_rows(projects, detail_prefix):
+    """The project list's rows, built in Python: the template loop spent ~0.4 ms a row resolving
+    a dozen variables and filters; this is the same markup at a fraction of the cost (the list's
+    page size goes up to 200). `projects` carry county, town, department, liaison leader (joined)
+    and `annual_planned` (see `projects.selectors.project_list`)."""
+    badges: dict = {}
+    rows = []
+    for p in projects:
+        leader = p.liaison_leader
+        town = p.town
+        department = p.department
+        county = p.county
+        badge = badges.get(p.stage)
+        if badge is None:
+            badge = badges[p.stage] = stage_badge(p.stage, p.get_stage_display())
+        rows.append(
+            format_html(
+                '<tr><td class="small text-nowrap font-monospace">{}</td>'
+                '<td class="col-name"><a href="{}{}/">{}</a>{}</td>'
+                '<td class="text-nowrap">{}{}</td>'
+                '<td class="small text-nowrap">{}</td>'
+                "<td>{}</td>"
+                '<td class="small text-nowrap">{}</td>'
+                '<td class="money">{}</td><td class="money">{}</td>'
+                '<td class="small text-nowrap">{}</td>'
+                '<td class="small text-nowrap text-body-secondary">{}</td></tr>',
+                p.code or DASH,
+                detail_prefix,
+                p.pk,
+                p.name,
+                format_html('<div class="small text-body-secondary">包联：{}</div>', leader.name)
+                if leader
+                else "",
+                county.display_name if county else "",
+                format_html('<div class="small text-body-secondary">{}</div>', town.display_name)
+                if town
+                else "",
+                (department.display_name if department else "") or DASH,
+                badge,
+                p.get_key_level_display() if p.key_level else DASH,
+                wan(p.total_investment),
+                wan(p.annual_planned),
+                p.planned_start.isoformat() if p.planned_start else DASH,
+                timezone.localtime(p.updated_at).date().isoformat() if p.updated_at else "",
+            )
+        )
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def checkbox_dropdown(bound_field):
+    """A multiple-choice filter as a dropdown of checkboxes (the markup of
+    includes/filter_checkbox_dropdown.html), built in Python like `fast_select`: the include walked
+    the field's sub-widgets twice through the template engine on every list page."""
+    value = bound_field.value()
+    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else set()
+    if value not in (None, "") and not isinstance(value, list | tuple):
+        chosen = {str(value)}
+    options = [(str(key), label) for key, label in bound_field.field.choices]
+    name, auto_id = bound_field.html_name, bound_field.auto_id
+    shown = format_html_join(
+        "", "<span data-chosen>{}</span> ", ((label,) for key, label in options if key in chosen)
+    )
+    checks = format_html_join(
+        "",
+        '<div class="form-check"><input class="form-check-input" type="checkbox" name="{}" value="{}" '
+        'id="{}_{}"{}><label class="form-check-label text-nowrap" for="{}_{}">{}</label></div>',
+        (
+            (name, key, auto_id, i, mark_safe(" checked") if key in chosen else "", auto_id, i, label)
+            for i, (key, label) in enumerate(options)
+        ),
+    )
+    return format_html(
+        '<div class="dropdown w-100" data-checkbox-dropdown><button class="form-select form-select-sm '
+        'text-start text-truncate" type="button" data-bs-toggle="dropdown" data-bs-auto-close="outside" '
+        'aria-expanded="false">{}<span class="text-body-secondary" data-none>{}</span></button>'
+        '<div class="dropdown-menu p-2 shadow-sm" style="min-width: 12rem">{}</div></div>',
+        shown,
+        _("全部"),
+        checks,
+    )
