@@ -126,3 +126,38 @@ def test_the_new_menu_items_have_english(world, client_for):
     page = english(client_for("office")).get("/").content.decode()
     for word in ("Rankings", "Bulletins", "Scheduling"):
         assert word in page
+
+
+def test_the_dossier_chart_speaks_the_readers_language(world, client_for):
+    import json
+    import re
+
+    from reporting.services import ReportRow, reports_save
+
+    reports_save(
+        actor=world["zezhou"],
+        year=2025,
+        month=6,
+        rows=[ReportRow(project_id=world.zz_project.pk, invested="10", image_progress="施工")],
+    )
+    url = reverse("projects:project_detail", args=[world.zz_project.pk])
+
+    def names(client):
+        page = client.get(url).content.decode()
+        data = re.search(r'<script id="report-chart-data" type="application/json">(.*?)</script>', page)
+        assert data, "no chart on the dossier"
+        return json.loads(data.group(1))["names"]
+
+    client = client_for("office")
+    assert names(client) == {
+        "invested": "本月完成投资",
+        "ytd": "本年累计",
+        "plan": "年度计划",
+        "unit": "万元",
+    }
+    assert names(english(client)) == {
+        "invested": "Invested this month",
+        "ytd": "Year to date",
+        "plan": "Annual plans",
+        "unit": "10k CNY",
+    }

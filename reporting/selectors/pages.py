@@ -704,6 +704,13 @@ def dossier_progress(*, project, months: int = DOSSIER_MONTHS) -> dict:
         "invested": [_num(r["invested"]) for r in series[-months:]],
         "ytd": [_num(r["ytd"]) for r in series[-months:]],
         "plan": [_num(r["annual_plan"]) for r in series[-months:]],
+        # The legend and axis in the reader's language (the script has no words of its own).
+        "names": {
+            "invested": str(gettext_lazy("本月完成投资")),
+            "ytd": str(gettext_lazy("本年累计")),
+            "plan": str(gettext_lazy("年度计划")),
+            "unit": str(gettext_lazy("万元")),
+        },
     }
     year, month = default_period()
     reported = [r for r in series if r["status"]]

@@ -6,18 +6,19 @@
   var source = document.getElementById("report-chart-data");
   if (!el || !source || !window.echarts) return;
   var data = JSON.parse(source.textContent);
+  var names = data.names || {invested: "本月完成投资", ytd: "本年累计", plan: "年度计划", unit: "万元"};
   var chart = window.echarts.init(el);
   chart.setOption({
     animation: false,
     tooltip: {trigger: "axis"},
-    legend: {top: 0, data: ["本月完成投资", "本年累计", "年度计划"]},
+    legend: {top: 0, data: [names.invested, names.ytd, names.plan]},
     grid: {left: 60, right: 20, top: 48, bottom: 30},
     xAxis: {type: "category", data: data.labels},
-    yAxis: {type: "value", name: "万元"},
+    yAxis: {type: "value", name: names.unit},
     series: [
-      {name: "本月完成投资", type: "bar", data: data.invested, itemStyle: {color: "#b3261e"}},
-      {name: "本年累计", type: "line", data: data.ytd, smooth: false, itemStyle: {color: "#0d6efd"}},
-      {name: "年度计划", type: "line", data: data.plan, step: "end", symbol: "none", lineStyle: {type: "dashed", color: "#6c757d"}, itemStyle: {color: "#6c757d"}}
+      {name: names.invested, type: "bar", data: data.invested, itemStyle: {color: "#b3261e"}},
+      {name: names.ytd, type: "line", data: data.ytd, smooth: false, itemStyle: {color: "#0d6efd"}},
+      {name: names.plan, type: "line", data: data.plan, step: "end", symbol: "none", lineStyle: {type: "dashed", color: "#6c757d"}, itemStyle: {color: "#6c757d"}}
     ]
   });
   window.addEventListener("resize", function () { chart.resize(); });
