@@ -18,7 +18,7 @@ DEFAULT_SCHEMES = {
         ("structure", "high_tech_yoy", D("6"), "linear", D("0"), D("10"), []),
         ("start", "start_rate", D("10"), "rank", None, None, []),
         ("start", "resume_rate", D("10"), "linear", D("50"), D("100"), []),
-        ("start", "inclusion_rate", D("5"), "linear", D("60"), D("100"), []),
+        ("start", "inclusion_rate", D("5"), "linear", D("0"), D("100"), []),
         ("reserve", "reserve_multiple", D("8"), "linear", D("0"), D("5"), []),
         ("reserve", "reserve_conversion", D("7"), "threshold", None, D("30"), [[30, 7], [20, 4], [10, 2]]),
     ],
@@ -27,7 +27,7 @@ DEFAULT_SCHEMES = {
         ("scale", "yoy_rate", D("20"), "rank", None, None, []),
         ("start", "start_rate", D("20"), "rank", None, None, []),
         ("start", "resume_rate", D("15"), "linear", D("50"), D("100"), []),
-        ("start", "inclusion_rate", D("5"), "linear", D("60"), D("100"), []),
+        ("start", "inclusion_rate", D("5"), "linear", D("0"), D("100"), []),
     ],
 }
 

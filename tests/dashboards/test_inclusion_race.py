@@ -88,14 +88,14 @@ def test_the_ranking_scores_and_explains_the_indicator(ledgers):
     def line(org):
         return next(x for x in rows[org.pk]["lines"] if x["code"] == "inclusion_rate")
 
-    # Default scheme: 5 points, linear from 60% (0) to 100% (full).
-    # 泽州县 2/3 = 66.7% → 5 × (66.7 − 60) / 40 = 0.8375 → 0.84; 高平市 1/2 = 50.0% → 0.
+    # Default scheme: 5 points, in proportion to the rate (0% → 0, 100% → full).
+    # 泽州县 2/3 = 66.7% → 5 × 66.7 / 100 = 3.335 → 3.34 (half up); 高平市 1/2 = 50.0% → 2.50.
     assert (line(w.zezhou)["value"], line(w.zezhou)["points"], line(w.zezhou)["met"]) == (
         "66.7",
-        "0.84",
+        "3.34",
         False,
     )
-    assert (line(w.gaoping)["value"], line(w.gaoping)["points"]) == ("50.0", "0.00")
+    assert (line(w.gaoping)["value"], line(w.gaoping)["points"]) == ("50.0", "2.50")
     assert (line(w.zone)["value"], line(w.zone)["points"], line(w.zone)["met"]) == (None, "0.00", None)
     assert line(w.zezhou)["dimension"] == "start" and line(w.zezhou)["drill"] == "inclusion_due"
     # November's ranking reads 高平市's inclusion of 5 November: 2/2, full points.
