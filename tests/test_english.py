@@ -1,5 +1,7 @@
 """English is the user's explicit choice; domain labels follow it, Excel files and ledgers stay Chinese."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -161,3 +163,12 @@ def test_the_dossier_chart_speaks_the_readers_language(world, client_for):
         "plan": "Annual plans",
         "unit": "10k CNY",
     }
+
+
+def test_running_totals_are_labelled_as_one_phrase(world, client_for):
+    client = english(client_for("zezhou"))
+    page = client.get(_grid_url(world)).content.decode()
+    assert re.search(r"Total, months 1–\d+", page)
+    assert "year to date" not in page and "rankings;time" not in page
+    chinese = client_for("zezhou").get(_grid_url(world)).content.decode()
+    assert re.search(r"1–\d+月累计", chinese)

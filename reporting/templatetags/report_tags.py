@@ -287,6 +287,15 @@ def months_to(month):
 
 
 @register.simple_tag
+def months_total(month, year=None):
+    """The running total's label as one sentence: "1–6月累计", "2025年1–6月累计" (English: "Total,
+    months 1–6", "Total, months 1–6 of 2025")."""
+    if year is None:
+        return _("1–%(month)s月累计") % {"month": month}
+    return _("%(year)s年1–%(month)s月累计") % {"year": year, "month": month}
+
+
+@register.simple_tag
 def script_texts():
     """The user-facing words of report_grid.js and report_review.js in the page's language, as a JSON
     script tag (the Content-Security-Policy allows no inline script; `{n}` etc. are filled by the script)."""
