@@ -379,7 +379,7 @@ def figures_on_bases(
         and not isinstance(projects, QuerySet)
         and set(bases) <= {Basis.WORKING.value, Basis.APPROVED.value}
     ):
-        found = _sums_on_bases_sql([int(pk) for pk in projects], year, month, bases)
+        found = _sums_on_bases_sql([int(getattr(p, "pk", p)) for p in projects], year, month, bases)
     else:
         plan = as_money(_plans(projects, year).aggregate(total=_money_sum("planned_investment"))["total"])
         found = {}
