@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import OuterRef
 
@@ -17,8 +18,6 @@ class PortalBackend(ModelBackend):
         User = get_user_model()
         users = User._default_manager.select_related("organisation")
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.expressions import ArraySubquery
-
             roles = User.roles.through.objects.filter(user_id=OuterRef("pk")).values("role_id")
             users = users.annotate(session_role_codes=ArraySubquery(roles))
         user = users.filter(pk=user_id).first()

@@ -815,21 +815,20 @@ def _included_by(day: dt.date) -> Q:
     )
 
 
-def _due_q(rules: list[RuleSpec], day: dt.date) -> Q:
-    """应入 on `day`: meets the bureau's eligibility rules in force (planned total investment at the
-    threshold, started by that day), or is already included by then."""
-    conditions = eligibility_q(rules, day)
-    return (conditions | _included_by(day)) if conditions else Q(pk__isnull=False)
+def _due(projects, day: dt.date, rules: list[RuleSpec] | None):
+    """应入 on `day`, cancelled projects left out: meets the bureau's eligibility rules in force
+    (planned total investment at the threshold, started by that day), or is already included by then."""
+    conditions = eligibility_q(active_rules() if rules is None else rules, day)
+    projects = projects.exclude(stage=Stage.CANCELLED)
+    return projects.filter(conditions | _included_by(day)) if conditions else projects
 
 
 def inclusion_counts_by(*, projects, by: str, day: dt.date, rules: list[RuleSpec] | None = None) -> dict:
     """`{key: (已入库, 应入库)}` per value of the project field `by` ("county", "department") among
-    `projects` (cancelled ones left out), as of `day`: what the 赛马's 入库纳统 indicator rates
-    (`reporting.measures.inclusion_rate`). Two queries (the rules, the counts)."""
-    rules = active_rules() if rules is None else rules
+    `projects`, as of `day`: what the 赛马's 入库纳统 indicator rates (`reporting.measures.inclusion_rate`).
+    Two queries (the rules, the counts)."""
     rows = (
-        projects.exclude(stage=Stage.CANCELLED)
-        .filter(_due_q(rules, day))
+        _due(projects, day, rules)
         .order_by()
         .values(by)
         .annotate(included=Count("pk", filter=_included_by(day)), due=Count("pk"))
@@ -839,6 +838,5 @@ def inclusion_counts_by(*, projects, by: str, day: dt.date, rules: list[RuleSpec
 
 def inclusion_set(code: str, *, projects, day: dt.date, rules: list[RuleSpec] | None = None):
     """The projects of `projects` behind the indicator: 应入库 (`inclusion_due`) or 已入库 on `day`."""
-    rules = active_rules() if rules is None else rules
-    due = projects.exclude(stage=Stage.CANCELLED).filter(_due_q(rules, day))
+    due = _due(projects, day, rules)
     return due.filter(_included_by(day)) if code == "inclusion_included" else due

@@ -168,6 +168,14 @@ def elided_range(page_obj):
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
 
 
+def _chosen(bound_field) -> set[str]:
+    """The bound field's chosen values as the option keys read them (none chosen selects "")."""
+    value = bound_field.value()
+    if isinstance(value, list | tuple):
+        return {str(v) for v in value}
+    return {"" if value is None else str(value)}
+
+
 @register.simple_tag
 def fast_select(bound_field, css="form-select form-select-sm"):
     """A <select> for a filter field, built in Python.
@@ -178,10 +186,7 @@ def fast_select(bound_field, css="form-select form-select-sm"):
     """
     widget = bound_field.field.widget
     multiple = getattr(widget, "allow_multiple_selected", False)
-    value = bound_field.value()
-    chosen = (
-        {str(v) for v in value} if isinstance(value, list | tuple) else {"" if value is None else str(value)}
-    )
+    chosen = _chosen(bound_field)
     options = format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
@@ -263,10 +268,7 @@ def checkbox_dropdown(bound_field):
     """A multiple-choice filter as a dropdown of checkboxes (the markup of
     includes/filter_checkbox_dropdown.html), built in Python like `fast_select`: the include walked
     the field's sub-widgets twice through the template engine on every list page."""
-    value = bound_field.value()
-    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else set()
-    if value not in (None, "") and not isinstance(value, list | tuple):
-        chosen = {str(value)}
+    chosen = _chosen(bound_field)
     options = [(str(key), label) for key, label in bound_field.field.choices]
     name, auto_id = bound_field.html_name, bound_field.auto_id
     shown = format_html_join(

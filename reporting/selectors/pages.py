@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import AuditLog, Organisation
 from accounts.scoping import organisation_scope_q, project_scope_q, subtree_ids
@@ -273,6 +273,10 @@ GRID_REPORT_VALUES = (
 )
 
 
+# A row's running totals when they are not read (a save) or the project has none.
+NOTHING_BEFORE = (ZERO, ZERO)
+
+
 def grid_for(*, unit: Organisation, year: int, month: int, running_totals: bool = True) -> Grid:
     """Every project `unit` must report for (year, month), with last month and the totals before it,
     and the unit's working and approved figures (`Grid.lines`, three queries when the page reads
@@ -337,8 +341,8 @@ def grid_for(*, unit: Organisation, year: int, month: int, running_totals: bool 
             total_investment=p["total_investment"] or ZERO,
             annual_plan=None if p["grid_annual_plan"] is None else as_money(p["grid_annual_plan"]),
             last_month=last.get(p["id"]),
-            ytd_before=before.get(p["id"], (ZERO, ZERO))[0],
-            since_start_before=before.get(p["id"], (ZERO, ZERO))[1],
+            ytd_before=before.get(p["id"], NOTHING_BEFORE)[0],
+            since_start_before=before.get(p["id"], NOTHING_BEFORE)[1],
             actual_start=p["actual_start"],
             report=reports.get(p["id"]),
         )
@@ -706,10 +710,10 @@ def dossier_progress(*, project, months: int = DOSSIER_MONTHS) -> dict:
         "plan": [_num(r["annual_plan"]) for r in series[-months:]],
         # The legend and axis in the reader's language (the script has no words of its own).
         "names": {
-            "invested": str(gettext_lazy("本月完成投资")),
-            "ytd": str(gettext_lazy("本年累计")),
-            "plan": str(gettext_lazy("年度计划")),
-            "unit": str(gettext_lazy("万元")),
+            "invested": gettext("本月完成投资"),
+            "ytd": gettext("本年累计"),
+            "plan": gettext("年度计划"),
+            "unit": gettext("万元"),
         },
     }
     year, month = default_period()

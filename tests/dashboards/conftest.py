@@ -7,12 +7,21 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from projects.models import AnnualPlan
 from reporting.services import ReportRow, reports_approve, reports_save
 from tests.factories import ProjectFactory
 
 NOW = "2025-11-10 10:00 +0800"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every dashboards test starts and ends with an empty cache (figures, rankings, snapshots)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

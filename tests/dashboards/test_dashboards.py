@@ -27,13 +27,6 @@ D = Decimal
 OCT = {"year": 2025, "month": 10}
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def figure(html: str, name: str) -> str:
     match = re.search(rf'data-figure="{name}"[^>]*>([^<]*)<', html)
     assert match, f"no data-figure={name}"

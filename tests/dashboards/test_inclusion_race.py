@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from dashboards.selectors.ranking import compute_ranking, inclusion_day
@@ -22,13 +21,6 @@ from tests.factories import ProjectFactory
 pytestmark = pytest.mark.django_db
 D = Decimal
 OCT = {"year": 2025, "month": 10}
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def record(project, status, on=None, number=""):

@@ -24,13 +24,6 @@ OCT = {"year": 2025, "month": 10}
 CITY_API = "/api/v1/dashboards/city/"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_a_cold_read_serves_the_stored_snapshot_in_one_row(october, client_for, django_assert_num_queries):
     leader = client_for("leader")
     first = leader.get(CITY_API, OCT).json()
