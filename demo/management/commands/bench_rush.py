@@ -22,6 +22,8 @@ half of what it was before issue 14.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
+import http.cookies
 import json
 import os
 import re
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from decimal import Decimal
 
 from django.conf import settings
@@ -83,6 +86,77 @@ def _cpu_seconds(pid: int) -> float:
         except (OSError, IndexError, ValueError):
             pass
     return total
+
+
+def _postgres_cpu() -> float:
+    """User + system CPU of every PostgreSQL process on this machine (the bench's server is local)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                head, tail = f.read().rsplit(")", 1)
+            if head.split("(", 1)[1].startswith("postgres"):
+                fields = tail.split()
+                total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+class _Response:
+    def __init__(self, status: int, headers, body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+class _Browser:
+    """A reporter's browser, as light as can be: plain http.client (the load generator shares this
+    machine's two cores with gunicorn and PostgreSQL, so its own CPU is kept small), a cookie jar
+    of name → value (session, CSRF and the message cookie), the headers the TLS proxy adds. gunicorn's
+    sync workers close every connection, so each request opens its own."""
+
+    def __init__(self, host: str, port: int, headers: dict):
+        self.host, self.port, self.headers = host, port, headers
+        self.cookies: dict[str, str] = {}
+
+    def _send(self, method: str, path: str, body: bytes | None = None, extra: dict | None = None):
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        try:
+            headers = {**self.headers, **(extra or {})}
+            if self.cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            result = _Response(response.status, response.headers, response.read())
+        finally:
+            conn.close()
+        for header in result.headers.get_all("Set-Cookie") or []:
+            jar = http.cookies.SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0" or (morsel["expires"] and "1970" in morsel["expires"]):
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.coded_value
+        return result
+
+    def get(self, path: str) -> _Response:
+        return self._send("GET", path)
+
+    def post(self, path: str, data: dict, referer: str) -> _Response:
+        body = urllib.parse.urlencode(data).encode()
+        return self._send(
+            "POST",
+            path,
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", "Referer": referer},
+        )
 
 
 def _machine_busy() -> tuple[float, float]:
@@ -285,28 +359,16 @@ class Command(BaseCommand):
         return process
 
     def _rush(self, units, o):
-        import requests
-
-        class PlainCookieSession(requests.Session):
-            """The production cookies are Secure; the bench talks plain http to gunicorn as the TLS
-            proxy would, so the cookies are sent back regardless."""
-
-            def request(self, *args, **kwargs):
-                response = super().request(*args, **kwargs)
-                for cookie in self.cookies:
-                    cookie.secure = False
-                return response
-
         process = self._gunicorn(o["workers"], o["port"])
-        base = f"http://127.0.0.1:{o['port']}"
         # As behind the deployment's TLS proxy: the production settings redirect plain http.
         headers = {"X-Forwarded-Proto": "https", "Origin": f"https://127.0.0.1:{o['port']}"}
+        pg0 = _postgres_cpu()
         try:
             for _ in range(100):
                 try:
-                    if requests.get(f"{base}/healthz/", timeout=2).status_code == 200:
+                    if _Browser("127.0.0.1", o["port"], {}).get("/healthz/").status == 200:
                         break
-                except requests.RequestException:
+                except OSError:
                     pass
                 time.sleep(0.3)
             else:
@@ -332,10 +394,9 @@ class Command(BaseCommand):
                 store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
                 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
                 store.create()
-                s = PlainCookieSession()
-                s.headers.update(headers)
-                s.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key)
-                return s
+                browser = _Browser("127.0.0.1", o["port"], headers)
+                browser.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+                return browser
 
             # Every session is made here, in this thread: the reporters' threads only talk HTTP (a
             # database connection per thread would hold 150 connections of a shared server).
@@ -344,16 +405,16 @@ class Command(BaseCommand):
             def reporter(username, org):
                 errors = []
                 s = sessions[username]
-                url = f"{base}/reports/?unit={org.pk}&year={self.year}&month={self.month}"
+                url = f"/reports/?unit={org.pk}&year={self.year}&month={self.month}"
                 ready.wait()
                 saves, grids, last = [], [], {}
 
                 def load():
                     t = time.perf_counter()
-                    r = s.get(url, timeout=120)
+                    r = s.get(url)
                     grids.append(time.perf_counter() - t)
-                    if r.status_code != 200:
-                        raise RuntimeError(f"grid {r.status_code}")
+                    if r.status != 200:
+                        raise RuntimeError(f"grid {r.status}")
                     return r.text
 
                 try:
@@ -370,8 +431,8 @@ class Command(BaseCommand):
                             last[pk] = Decimal(amount)
                         t = time.perf_counter()
                         r = s.post(
-                            f"{base}/reports/",
-                            data={
+                            "/reports/",
+                            {
                                 "csrfmiddlewaretoken": token,
                                 "unit": org.pk,
                                 "year": self.year,
@@ -379,13 +440,11 @@ class Command(BaseCommand):
                                 "action": "save",
                                 "rows_json": json.dumps(packed),
                             },
-                            headers={"Referer": url.replace("http://", "https://")},
-                            allow_redirects=False,
-                            timeout=120,
+                            referer=f"https://127.0.0.1:{o['port']}{url}",
                         )
                         saves.append(time.perf_counter() - t)
-                        if r.status_code != 302:
-                            raise RuntimeError(f"save {n + 1}: {r.status_code}")
+                        if r.status != 302:
+                            raise RuntimeError(f"save {n + 1}: {r.status}")
                         page = load()  # the redirect back to the grid, as a browser follows it
                         if "已保存草稿" not in page:
                             raise RuntimeError(f"save {n + 1}: no confirmation on the page")
@@ -410,6 +469,7 @@ class Command(BaseCommand):
             loadgen_cpu = time.process_time() - cpu0[1]
             busy = _machine_busy()
             machine = (busy[0] - cpu0[2][0]) / max(1e-9, busy[1] - cpu0[2][1])
+            pg_cpu = _postgres_cpu() - pg0
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
@@ -431,6 +491,7 @@ class Command(BaseCommand):
             f"  grid: p50 {_pct(grid_ms, 50):.0f} ms, p95 {_pct(grid_ms, 95):.0f} ms, max {max(grid_ms or [0]):.0f} ms\n"
             f"  errors: {len(results['errors'])}   lost rows: {len(lost)} of {len(results['last'])}\n"
             f"  CPU: web process {web_cpu:.1f} s ({web_cpu / requests_done * 1000:.1f} ms per request), "
+            f"PostgreSQL {pg_cpu:.1f} s ({pg_cpu / requests_done * 1000:.1f} ms per request), "
             f"load generator {loadgen_cpu:.1f} s, whole machine {machine:.0%} busy "
             f"(other processes included: compare with `uptime` before the run)"
         )
