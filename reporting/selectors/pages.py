@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import AuditLog, Organisation
 from accounts.scoping import organisation_scope_q, project_scope_q, subtree_ids
+from config import compiled
 from projects import periods
 from projects.choices import Stage
 from projects.models import AnnualPlan, Project
@@ -283,47 +284,59 @@ def grid_for(*, unit: Organisation, year: int, month: int, running_totals: bool 
     them). Three queries for any number of projects: the unit's projects are read once (each marked
     whether the grid shows it), and every later query names them by id, so PostgreSQL looks them up
     by index instead of scanning the report tables."""
-    # One plan per project and year: no order (the model's ordering would join the project table).
-    plan = (
-        AnnualPlan.objects.filter(project=OuterRef("pk"), year=year)
-        .order_by()
-        .values("planned_investment")[:1]
-    )
-    unit_projects = list(
-        Project.objects.filter(reporting_unit_id__in=subtree_ids(unit))
-        .annotate(
-            grid_annual_plan=Subquery(plan, output_field=MONEY),
-            grid_shown=ExpressionWrapper(in_grid_q(year, month), output_field=BooleanField()),
+    unit_ids = tuple(subtree_ids(unit))
+
+    def unit_projects_qs():
+        # One plan per project and year: no order (the model's ordering would join the project table).
+        plan = (
+            AnnualPlan.objects.filter(project=OuterRef("pk"), year=year)
+            .order_by()
+            .values("planned_investment")[:1]
         )
-        .order_by("id")
-        .values(
-            "id",
-            "code",
-            "name",
-            "stage",
-            "total_investment",
-            "actual_start",
-            "grid_annual_plan",
-            "grid_shown",
+        return (
+            Project.objects.filter(reporting_unit_id__in=unit_ids)
+            .annotate(
+                grid_annual_plan=Subquery(plan, output_field=MONEY),
+                grid_shown=ExpressionWrapper(in_grid_q(year, month), output_field=BooleanField()),
+            )
+            .order_by("id")
+            .values(
+                "id",
+                "code",
+                "name",
+                "stage",
+                "total_investment",
+                "actual_start",
+                "grid_annual_plan",
+                "grid_shown",
+            )
         )
-    )
+
+    # Compiled once per unit and month (config.compiled): on a grid load and a save the ORM's
+    # building of these reads cost more than PostgreSQL's running them.
+    unit_projects = compiled.values(("grid_projects", unit_ids, year, month), unit_projects_qs)
     projects = [p for p in unit_projects if p["grid_shown"]]
     ids = [p["id"] for p in projects]
     py, pm = periods.previous_month(year, month)
     reports: dict[int, GridReport] = {}
     last: dict[int, Decimal] = {}
     if ids:
-        rows = (
-            MonthlyReport.objects.filter(Q(year=year, month=month) | Q(year=py, month=pm), project_id__in=ids)
-            .order_by()
-            .values_list("year", "month", *GRID_REPORT_VALUES)
+        rows = compiled.values(
+            ("grid_reports", tuple(ids), year, month),
+            lambda: (
+                MonthlyReport.objects.filter(
+                    Q(year=year, month=month) | Q(year=py, month=pm), project_id__in=ids
+                )
+                .order_by()
+                .values("year", "month", *GRID_REPORT_VALUES)
+            ),
         )
-        for y, m, *values in rows:
-            if (y, m) == (year, month):
-                report = GridReport(*values)
+        for row in rows:
+            if (row["year"], row["month"]) == (year, month):
+                report = GridReport(*[row[name] for name in GRID_REPORT_VALUES])
                 reports[report.project_id] = report
             else:
-                last[values[1]] = values[2]
+                last[row["project_id"]] = row["invested"]
     # The unit types on the working basis: its own current values count in its running totals. A
     # save reads only which rows it may write (`running_totals=False`): the page it redirects to
     # reads them again, and a save that fails redraws the grid in full.
