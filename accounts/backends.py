@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import OuterRef
+
+from config import compiled
 
 
 class PortalBackend(ModelBackend):
@@ -16,14 +18,40 @@ class PortalBackend(ModelBackend):
 
     def get_user(self, user_id):
         User = get_user_model()
-        users = User._default_manager.select_related("organisation")
-        if connection.vendor == "postgresql":
-            roles = User.roles.through.objects.filter(user_id=OuterRef("pk")).values("role_id")
-            users = users.annotate(session_role_codes=ArraySubquery(roles))
-        user = users.filter(pk=user_id).first()
+        if connection.vendor != "postgresql":
+            user = User._default_manager.select_related("organisation").filter(pk=user_id).first()
+        else:
+            user = _session_user(User, user_id)
         if user is None or not self.user_can_authenticate(user):
             return None
-        codes = getattr(user, "session_role_codes", None)
-        if codes is not None:
-            user.set_role_codes(codes)
         return user
+
+
+def _session_user(User, user_id):
+    """The user, their organisation and role codes in one query whose SQL is compiled once per user
+    and process (config.compiled: the query is the same on every request, the rows are read anew)."""
+    Organisation = User._meta.get_field("organisation").related_model
+    user_fields = [f.attname for f in User._meta.concrete_fields]
+    org_fields = [f.attname for f in Organisation._meta.concrete_fields]
+
+    def build():
+        roles = User.roles.through.objects.filter(user_id=OuterRef("pk")).values("role_id")
+        return User._default_manager.filter(pk=user_id).values(
+            *user_fields,
+            *(f"organisation__{name}" for name in org_fields),
+            session_role_codes=ArraySubquery(roles),
+        )
+
+    rows = compiled.values(("session_user", user_id), build)
+    if not rows:
+        return None
+    row = rows[0]
+    user = User.from_db(DEFAULT_DB_ALIAS, user_fields, [row[name] for name in user_fields])
+    organisation = None
+    if row["organisation_id"] is not None:
+        organisation = Organisation.from_db(
+            DEFAULT_DB_ALIAS, org_fields, [row[f"organisation__{name}"] for name in org_fields]
+        )
+    User._meta.get_field("organisation").set_cached_value(user, organisation)
+    user.set_role_codes(row["session_role_codes"])
+    return user

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from config import compiled
+
 from .choices import AREA_KINDS, CITYWIDE_ROLES, OrgKind, RoleCode
 
 NOTHING = Q(pk__in=[])
@@ -37,7 +39,11 @@ def subtree_ids(org) -> list[int]:
     if cached is None:
         from .models import Organisation
 
-        cached = list(Organisation.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+        rows = compiled.values(
+            ("subtree_ids", org.path),
+            lambda: Organisation.objects.filter(path__startswith=org.path).values("pk"),
+        )
+        cached = [row["pk"] for row in rows]
         org._subtree_ids = cached
     return cached
 

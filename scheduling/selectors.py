@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from config import compiled
+
 from .calendar import WorkCalendar
 from .choices import DeliveryStatus, RunStatus, RunTrigger, kind_label
 from .models import Delivery, Notification, Schedule, ScheduleRun, Workday
@@ -15,7 +17,17 @@ from .rhythm import Occurrence, describe, next_occurrence
 
 
 def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The bell's count on every page (its SQL compiled once per user: config.compiled)."""
+    rows = compiled.values(
+        ("unread_count", user.pk),
+        lambda: (
+            Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+            .order_by()
+            .values("recipient_id")
+            .annotate(n=Count("pk"))
+        ),
+    )
+    return rows[0]["n"] if rows else 0
 
 
 def notification_list(*, user):

@@ -40,3 +40,28 @@ def test_a_role_taken_away_is_gone_on_the_next_request(world):
     assert PortalBackend().get_user(world["zezhou"].pk).role_codes == {RoleCode.LEADER}
     world["zezhou"].roles.clear()
     assert PortalBackend().get_user(world["zezhou"].pk).role_codes == frozenset()
+
+
+def test_the_same_user_as_django_reads_and_changes_are_seen_on_the_next_request(
+    world, django_assert_num_queries
+):
+    """The query's SQL is compiled once per user (config.compiled); its rows are read every time."""
+    zezhou = world["zezhou"]
+    fields = [f.attname for f in type(zezhou)._meta.concrete_fields]
+    for _ in range(2):
+        user = PortalBackend().get_user(zezhou.pk)
+        expected = ModelBackend().get_user(zezhou.pk)
+        assert [getattr(user, f) for f in fields] == [getattr(expected, f) for f in fields]
+        assert (
+            user.organisation == expected.organisation
+            and user.organisation.path == expected.organisation.path
+        )
+    zezhou.organisation = world.gaoping
+    zezhou.first_name = "改名"
+    zezhou.save()
+    with django_assert_num_queries(1):
+        user = PortalBackend().get_user(zezhou.pk)
+        assert user.organisation.name == "高平市" and user.first_name == "改名"
+    zezhou.organisation = None
+    zezhou.save()
+    assert PortalBackend().get_user(zezhou.pk).organisation is None
