@@ -420,13 +420,14 @@ def _sums_on_bases_sql(ids: list[int], year: int, month: int, bases) -> dict[str
     months = '"year" IN (%(year)s, %(last_year)s) AND "month" <= %(month)s'
     if month == 1:
         months = f'(({months}) OR ("year" = %(last_year)s AND "month" = 12))'
-    where = f'"project_id" = ANY(%(ids)s) AND {months}'
+    # The ids inside a scalar subquery (as config.compiled.AnyId): planned once, not id by id.
+    where = f'"project_id" = ANY(CAST((SELECT %(ids)s) AS bigint[])) AND {months}'
     parts = "".join(
         f", ({_BASIS_SQL[b].format(sums=sums, where=where)}) AS b{i}" for i, b in enumerate(bases)
     )
     sql = (
         'SELECT * FROM (SELECT COALESCE(SUM("planned_investment"), 0) FROM "projects_annualplan" '
-        f'WHERE "year" = %(year)s AND "project_id" = ANY(%(ids)s)) AS plan{parts}'
+        f'WHERE "year" = %(year)s AND "project_id" = ANY(CAST((SELECT %(ids)s) AS bigint[]))) AS plan{parts}'
     )
     params = {"ids": ids, "year": year, "month": month, "py": py, "pm": pm, "last_year": year - 1}
     with connection.cursor() as cursor:
@@ -506,7 +507,7 @@ def completed_before_month(
         ("completed_before_month", tuple(ids), year, month, basis, as_of),
         lambda: (
             counted_values(basis=basis, as_of=as_of)
-            .filter(Q(year__lt=year) | Q(year=year, month__lt=month), project_id__in=ids)
+            .filter(Q(year__lt=year) | Q(year=year, month__lt=month), compiled.AnyId("project_id", ids))
             .order_by()
             .values("project_id")
             .annotate(ytd=_money_sum("invested", Q(year=year)), since=_money_sum("invested"))

@@ -141,3 +141,21 @@ def test_the_grid_compiled_reads_the_latest_reports(world, projects, django_asse
     assert row.report.invested == Decimal("45.60") and row.report.status == ReportStatus.SUBMITTED
     assert row.last_month == Decimal("7.00") and row.ytd_before == Decimal("7.00")
     assert second.by_project()[projects[0]].annual_plan == Decimal("300.25")
+
+
+def test_any_id_is_in_ids_and_keeps_each_id_out_of_the_plan(projects, django_assert_num_queries):
+    both = Project.objects.filter(compiled.AnyId("pk", projects)).order_by("pk")
+    assert list(both.values_list("pk", flat=True)) == projects
+    assert list(Project.objects.filter(compiled.AnyId("pk", projects[1:]))) == list(
+        Project.objects.filter(pk__in=projects[1:])
+    )
+    sql = str(both.query)
+    if connections["default"].vendor == "postgresql":
+        assert "= ANY(CAST((SELECT" in sql and str(projects[1]) in sql
+    else:
+        assert " IN (" in sql
+    with django_assert_num_queries(0):
+        assert list(Project.objects.filter(compiled.AnyId("pk", []))) == []
+    # a report's project_id, as the grid's reads use it
+    reports = MonthlyReport.objects.filter(compiled.AnyId("project_id", projects), year=2025, month=10)
+    assert [r.project_id for r in reports] == [projects[1]]

@@ -325,7 +325,7 @@ def grid_for(*, unit: Organisation, year: int, month: int, running_totals: bool 
             ("grid_reports", tuple(ids), year, month),
             lambda: (
                 MonthlyReport.objects.filter(
-                    Q(year=year, month=month) | Q(year=py, month=pm), project_id__in=ids
+                    Q(year=year, month=month) | Q(year=py, month=pm), compiled.AnyId("project_id", ids)
                 )
                 .order_by()
                 .values("year", "month", *GRID_REPORT_VALUES)

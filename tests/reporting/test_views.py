@@ -177,6 +177,17 @@ def test_reporter_sees_every_project_of_its_unit_with_last_month(world, client_f
     assert "保存草稿" in page and "全部提交" in page
 
 
+@pytest.mark.parametrize("page", [GRID, REVIEW, OFFICE])
+def test_the_month_picker_offers_the_latest_months_with_the_shown_one_selected(world, client_for, page):
+    with time_machine.travel(dt.datetime(2025, 7, 10, 9, tzinfo=dt.UTC)):
+        html = content(client_for("office").get(f"{page}?unit={world.zezhou.pk}&year=2025&month=5"))
+    picker = re.search(r'<select[^>]*id="pick-period"[^>]*>(.*?)</select>', html, re.S).group(1)
+    options = re.findall(r'<option value="([0-9-]+)"( selected)?>([^<]+)</option>', picker)
+    assert len(options) == 24 and options[0] == ("2025-7", "", "2025年7月")
+    assert [value for value, selected, _ in options if selected] == ["2025-5"]
+    assert options[-1][0] == "2023-8"
+
+
 def test_empty_month_shows_an_empty_state(world, client_for):
     page = content(client_for("zezhou").get(grid_url(world, month=2)))  # before the projects started
     assert "没有需要填报的在建项目" in page
