@@ -159,3 +159,15 @@ def test_any_id_is_in_ids_and_keeps_each_id_out_of_the_plan(projects, django_ass
     # a report's project_id, as the grid's reads use it
     reports = MonthlyReport.objects.filter(compiled.AnyId("project_id", projects), year=2025, month=10)
     assert [r.project_id for r in reports] == [projects[1]]
+
+
+def test_nothing_to_read_is_remembered_too(world):
+    built = []
+
+    def build():
+        built.append(1)
+        return _grid_like([])
+
+    compiled.values(("test", "none"), build)
+    compiled.values(("test", "none"), build)
+    assert built == [1]
