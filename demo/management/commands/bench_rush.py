@@ -35,12 +35,12 @@ import threading
 import time
 import urllib.parse
 from decimal import Decimal
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
@@ -388,7 +388,7 @@ class Command(BaseCommand):
             def session_for(username):
                 # Signed in beforehand, as each clerk is by the time the rush starts: the password
                 # hash (PBKDF2, ~0.3 s of CPU by design) is not part of the month-end round.
-                store = SessionStore()
+                store = import_module(settings.SESSION_ENGINE).SessionStore()
                 user = users[username]
                 store[SESSION_KEY] = str(user.pk)
                 store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
