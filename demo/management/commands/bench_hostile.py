@@ -189,7 +189,7 @@ class Command(BaseCommand):
         if page == "ledger":
             url = reverse("projects:import_list")
             return lambda data: client.post(
-                url, {"file": SimpleUploadedFile("台账.xlsx", data), "year": 2026}, follow=True
+                url, {"file": SimpleUploadedFile("台账.xlsx", data), "year": 2026}, follow=True, secure=True
             )
         if page == "grid":
             url = reverse("reporting:report_import")
@@ -197,6 +197,7 @@ class Command(BaseCommand):
                 url,
                 {"file": SimpleUploadedFile("填报表.xlsx", data), "year": 2026, "month": 10},
                 follow=True,
+                secure=True,  # as behind the deployment's TLS proxy (production settings redirect http)
             )
         report = (
             MonthlyReport.objects.filter(
@@ -209,7 +210,9 @@ class Command(BaseCommand):
             raise CommandError("no draft report of 泽州县: run seed_demo first")
         self._photos_before = set(ReportPhoto.objects.values_list("pk", flat=True))
         url = reverse("reporting:report_photo_upload", args=[report.pk])
-        return lambda data: client.post(url, {"image": SimpleUploadedFile("现场.jpg", data)}, follow=True)
+        return lambda data: client.post(
+            url, {"image": SimpleUploadedFile("现场.jpg", data)}, follow=True, secure=True
+        )
 
     def _outcome(self, page: str, response) -> tuple[str, str]:
         """What the user is shown: the page's error box or message, read from the HTML."""
