@@ -135,3 +135,11 @@ def test_agenda_of_projects_behind_time_progress_only(world, client_for):
     )
     [item] = meeting.agenda_items.all()
     assert item.project == world.zz_project and "低于时间进度" in item.text
+
+
+def test_a_bad_filter_is_named_by_its_label(world, client_for, found):
+    found(title="周边村民阻工")
+    page = client_for("office").get("/tickets/", {"state": "bogus"}).content.decode()
+    errors = page.split("data-filter-errors>", 1)[1].split("</div></div>", 1)[0]
+    assert errors.startswith("<div>状态：") and "bogus" in errors
+    assert "<li>state" not in page and "errorlist" not in errors
