@@ -111,3 +111,26 @@ def test_the_start_page_queries_do_not_grow_with_rows(world, client_for, month):
     reports_save(actor=world["zezhou"], year=2025, month=6, rows=[row(p, 1) for p in extra], submit=True)
     assert count() == few
     assert "待审核 16 项" in text(client.get("/").content.decode(), "home-review")
+
+
+def test_the_todo_list_follows_english(world, client_for, month):
+    from django.conf import settings
+
+    def english_home(persona):
+        client = client_for(persona)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client.get("/").content.decode()
+
+    page = english_home("zezhou")
+    assert "To do · monthly reports for 6/2025" in page
+    assert text(page, "home-due").strip().endswith(", 5 days overdue")
+    entry = text(page, "home-entry")
+    assert "泽州县 owes 3 reports this month" in entry and "1 not entered" in entry and "1 returned" in entry
+    assert "Enter reports" in page and "本月应报" not in page and "未填报 1 项" not in page
+    review = text(english_home("zezhou_head"), "home-review")
+    assert "1 awaiting review" in review and "1 for 6/2025" in review and "待审核" not in review
+    office_page = english_home("office")
+    office = text(office_page, "home-office")
+    assert "Past the due date" in office and "units late or missing" in office and "reporting units" in office
+    figures = re.search(r'id="home-figures".*?</div>', office_page, re.S).group(0)
+    assert "City, 2025: " in figures and "全市" not in figures and "Approved" in figures
