@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import OuterRef
 
@@ -28,8 +29,8 @@ class PortalBackend(ModelBackend):
 
 
 def _session_user(User, user_id):
-    """The user, their organisation and role codes in one query whose SQL is compiled once per user
-    and process (config.compiled: the query is the same on every request, the rows are read anew)."""
+    """The user, their organisation and role codes in one query whose SQL is compiled once per
+    process (config.compiled: the query is the same on every request, the rows are read anew)."""
     Organisation = User._meta.get_field("organisation").related_model
     user_fields = [f.attname for f in User._meta.concrete_fields]
     org_fields = [f.attname for f in Organisation._meta.concrete_fields]
@@ -42,7 +43,12 @@ def _session_user(User, user_id):
             session_role_codes=ArraySubquery(roles),
         )
 
-    rows = compiled.values(("session_user", user_id), build)
+    try:
+        user_id = User._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    # One compiled read for every user: the id is its only parameter.
+    rows = compiled.values(("session_user",), build, params=(user_id,))
     if not rows:
         return None
     row = rows[0]

@@ -3,10 +3,15 @@
 For a small read such as a unit's grid, building a queryset (filters, subqueries, annotations) and
 compiling it to SQL costs the web process several times what PostgreSQL spends running it. The
 reads made on every grid load and every save are the same SQL for the same inputs, so each is
-compiled the first time and its SQL, parameters and compiler (for the column converters) are
-remembered on the thread's database connection, under a key that names every input the query
-depends on. The queryset stays the one definition of the read: on a miss it is built and compiled
-as usual, and a hit runs exactly the SQL it compiled to, with the same converters.
+compiled the first time and its SQL, parameters and column converters are remembered on the
+thread's database connection, under a key that names every input the query's SQL depends on. The
+queryset stays the one definition of the read: on a miss it is built and compiled as usual, and a
+hit runs exactly the SQL it compiled to, with the same converters.
+
+A read whose SQL is the same for every value of its parameters (the session by its key, the user
+by id) is remembered once, not once per value: the caller passes `params`, which must be exactly
+the parameters the queryset compiles to (checked when it is compiled), and a hit runs the remembered
+SQL with them. So a stranger's made-up session keys cannot fill the memory.
 
 The memory is per connection wrapper (one per thread and database alias), so no lock is needed and
 a compiler is never shared between threads; it is bounded (least recently used entries go first).
@@ -48,13 +53,18 @@ class _Compiled:
 
 
 def values(
-    key: tuple[Hashable, ...], build: Callable[[], QuerySet], *, using: str = DEFAULT_DB_ALIAS
+    key: tuple[Hashable, ...],
+    build: Callable[[], QuerySet],
+    *,
+    params: tuple | None = None,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> list[dict]:
     """The rows of `build()` — a `.values(...)` queryset — as dicts, as iterating it would give.
 
     `key` must name the read (first item) and every input its SQL depends on (ids as a tuple, the
     period, the basis …): two calls with equal keys must build the same SQL. `build` is called only
-    on a miss."""
+    on a miss. With `params`, the key leaves out the values that are only parameters: `params` are
+    what the queryset compiles to, in order, and they are what each call runs with."""
     connection = connections[using]
     memo = _memo(connection)
     entry = memo.get(key)
@@ -65,6 +75,10 @@ def values(
         if qs.db != using:
             return list(qs)  # routed elsewhere: read it plainly
         entry = _compile(qs, using)
+        if params is not None and entry is not _NO_ROWS and entry.params != tuple(params):
+            raise ValueError(
+                f"config.compiled: {key[0]} compiles to parameters {entry.params!r}, not {tuple(params)!r}"
+            )
         memo[key] = entry
         while len(memo) > MEMO_SIZE:
             memo.popitem(last=False)
@@ -73,7 +87,7 @@ def values(
     if entry is _NO_ROWS:
         return []  # nothing can match (e.g. no ids): no query, as Django does
     with connection.cursor() as cursor:
-        cursor.execute(entry.sql, entry.params)
+        cursor.execute(entry.sql, entry.params if params is None else tuple(params))
         fetched = cursor.fetchall()
     names, width = entry.names, entry.width
     if not entry.converters:

@@ -17,15 +17,16 @@ from .rhythm import Occurrence, describe, next_occurrence
 
 
 def unread_count(*, user) -> int:
-    """The bell's count on every page (its SQL compiled once per user: config.compiled)."""
+    """The bell's count on every page (its SQL compiled once per process: config.compiled)."""
     rows = compiled.values(
-        ("unread_count", user.pk),
+        ("unread_count",),
         lambda: (
             Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
             .order_by()
             .values("recipient_id")
             .annotate(n=Count("pk"))
         ),
+        params=(user.pk,),
     )
     return rows[0]["n"] if rows else 0
 

@@ -171,3 +171,43 @@ def test_nothing_to_read_is_remembered_too(world):
     compiled.values(("test", "none"), build)
     compiled.values(("test", "none"), build)
     assert built == [1]
+
+
+def test_a_read_whose_values_are_only_parameters_is_compiled_once(projects, django_assert_num_queries):
+    built = []
+
+    def by_pk(pk):
+        def build():
+            built.append(pk)
+            return Project.objects.filter(pk=pk).values("name")
+
+        return build
+
+    for pk in projects:
+        assert compiled.values(("by_pk",), by_pk(pk), params=(pk,)) == [
+            {"name": Project.objects.get(pk=pk).name}
+        ]
+    assert built == [projects[0]]  # the second id ran the SQL compiled for the first
+    assert len([k for k in connections["default"]._portal_compiled if k == ("by_pk",)]) == 1
+    with django_assert_num_queries(1):
+        assert compiled.values(("by_pk",), by_pk(10**9), params=(10**9,)) == []
+
+
+def test_parameters_that_are_not_the_compiled_ones_are_refused(projects):
+    with pytest.raises(ValueError, match="compiles to parameters"):
+        compiled.values(
+            ("mismatch",),
+            lambda: Project.objects.filter(pk=projects[0], name="甲（二期）").values("pk"),
+            params=(projects[0],),
+        )
+
+
+def test_made_up_session_keys_do_not_fill_the_memory(world, client_for):
+    from django.conf import settings as django_settings
+
+    client = client_for(None)
+    for i in range(20):
+        client.cookies[django_settings.SESSION_COOKIE_NAME] = f"madeup{i:026d}"
+        client.get("/accounts/profile/")
+    memo = connections["default"].__dict__.get("_portal_compiled", {})
+    assert [k for k in memo if k[0] == "session"] == [("session",)]
