@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.postgres.expressions import ArraySubquery
@@ -32,8 +34,7 @@ def _session_user(User, user_id):
     """The user, their organisation and role codes in one query whose SQL is compiled once per
     process (config.compiled: the query is the same on every request, the rows are read anew)."""
     Organisation = User._meta.get_field("organisation").related_model
-    user_fields = [f.attname for f in User._meta.concrete_fields]
-    org_fields = [f.attname for f in Organisation._meta.concrete_fields]
+    user_fields, org_fields = _columns(User), _columns(Organisation)
 
     def build():
         roles = User.roles.through.objects.filter(user_id=OuterRef("pk")).values("role_id")
@@ -61,3 +62,9 @@ def _session_user(User, user_id):
     User._meta.get_field("organisation").set_cached_value(user, organisation)
     user.set_role_codes(row["session_role_codes"])
     return user
+
+
+@functools.cache
+def _columns(model) -> tuple[str, ...]:
+    """A model's column attributes, read once per process (every request reads the user)."""
+    return tuple(f.attname for f in model._meta.concrete_fields)

@@ -130,6 +130,12 @@ def _compile(qs: QuerySet, using: str):
     return _Compiled(sql, tuple(params), names, compiler.col_count, converters)
 
 
+def any_id_sql(column: str, placeholder: str = "%s") -> str:
+    """PostgreSQL's `column` is one of the ids bound at `placeholder` (a list): the array inside a
+    scalar subquery, so the planner does not estimate id by id and still looks each up by index."""
+    return f"{column} = ANY(CAST((SELECT {placeholder}) AS bigint[]))"
+
+
 class AnyId(Expression):
     """`field` is one of `ids`, for a filter: `qs.filter(AnyId("project_id", ids))`.
 
@@ -157,5 +163,5 @@ class AnyId(Expression):
             raise EmptyResultSet
         column, params = compiler.compile(self.column_expr)
         if connection.vendor == "postgresql":
-            return f"{column} = ANY(CAST((SELECT %s) AS bigint[]))", (*params, self.ids)
+            return any_id_sql(column), (*params, self.ids)
         return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)

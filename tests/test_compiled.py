@@ -128,7 +128,7 @@ def test_the_memory_is_bounded(projects, monkeypatch):
     assert len(connections["default"]._portal_compiled) == 2
 
 
-def test_the_grid_compiled_reads_the_latest_reports(world, projects, django_assert_max_num_queries):
+def test_the_grid_compiled_reads_the_latest_reports(world, projects):
     unit = world.zezhou
     first = grid_for(unit=unit, year=2025, month=10)
     MonthlyReport.objects.filter(project_id=projects[1], year=2025, month=10).update(

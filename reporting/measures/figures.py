@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
 from accounts.models import Organisation
+from config import compiled
 from projects.models import AnnualPlan, Project
 from projects.money import ZERO, as_money
 from projects.periods import previous_month
@@ -333,14 +334,15 @@ def _sums_on_bases_sql(ids: list[int], year: int, month: int, bases) -> dict[str
     months = '"year" IN (%(year)s, %(last_year)s) AND "month" <= %(month)s'
     if month == 1:
         months = f'(({months}) OR ("year" = %(last_year)s AND "month" = 12))'
-    # The ids inside a scalar subquery (as config.compiled.AnyId): planned once, not id by id.
-    where = f'"project_id" = ANY(CAST((SELECT %(ids)s) AS bigint[])) AND {months}'
+    # The ids as one array (config.compiled.AnyId): planned once, not id by id.
+    in_ids = compiled.any_id_sql('"project_id"', "%(ids)s")
+    where = f"{in_ids} AND {months}"
     parts = "".join(
         f", ({_BASIS_SQL[b].format(sums=sums, where=where)}) AS b{i}" for i, b in enumerate(bases)
     )
     sql = (
         'SELECT * FROM (SELECT COALESCE(SUM("planned_investment"), 0) FROM "projects_annualplan" '
-        f'WHERE "year" = %(year)s AND "project_id" = ANY(CAST((SELECT %(ids)s) AS bigint[]))) AS plan{parts}'
+        f'WHERE "year" = %(year)s AND {in_ids}) AS plan{parts}'
     )
     params = {"ids": ids, "year": year, "month": month, "py": py, "pm": pm, "last_year": year - 1}
     with connection.cursor() as cursor:

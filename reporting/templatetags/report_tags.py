@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from decimal import Decimal
 
@@ -196,11 +197,10 @@ def grid_rows(grid, can_write):
             )
         add("</td>")
         add(f'<td class="num">{_money(row.last_month)}</td>')
-        ytd = row.ytd
         rate = row.completion_rate
         rate = "—" if rate is None else f"{rate}%"
         figures = (
-            f'<td class="num ytd">{_money(ytd)}</td><td class="num">{_money(row.annual_plan)}</td>'
+            f'<td class="num ytd">{_money(row.ytd)}</td><td class="num">{_money(row.annual_plan)}</td>'
             f'<td class="num rate">{rate}</td>'
         )
         if editable and not e and row.posted is None:
@@ -316,17 +316,12 @@ def script_texts():
     """The user-facing words of report_grid.js and report_review.js in the page's language, as a JSON
     script tag (the Content-Security-Policy allows no inline script; `{n}` etc. are filled by the script).
     Built once per language and process: the grid is drawn after every save."""
-    language = get_language()
-    tag = _SCRIPT_TEXTS.get(language)
-    if tag is None:
-        tag = _SCRIPT_TEXTS[language] = _script_texts()
-    return tag
+    return _script_texts(get_language())
 
 
-_SCRIPT_TEXTS: dict = {}
-
-
-def _script_texts():
+@functools.cache
+def _script_texts(language: str):
+    # `language` is the cache key: gettext below reads the active language, which is this one.
     texts = {
         "leave": _("本页有未保存的修改，离开后这些修改将丢失。确定离开吗？"),
         "investedInvalid": _("本月完成投资须为数字（万元）"),

@@ -6,7 +6,7 @@
   var source = document.getElementById("report-chart-data");
   if (!el || !source || !window.echarts) return;
   var data = JSON.parse(source.textContent);
-  var names = data.names || {invested: "本月完成投资", ytd: "本年累计", plan: "年度计划", unit: "万元"};
+  var names = data.names;  // in the reader's language, from reporting.selectors.pages.dossier
   var chart = window.echarts.init(el);
   chart.setOption({
     animation: false,
