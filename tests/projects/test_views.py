@@ -909,6 +909,12 @@ def test_bad_filter_values_show_an_error_and_no_rows(client_for, world):
     assert total_on_page(html, "count") == "3" and len(project_names_on_page(html)) == 3, "last page shown"
 
 
+def test_a_bad_filter_is_named_by_its_label(client_for, world):
+    html = page(client_for("office"), LIST, county="not-a-number")
+    errors = html.split("data-filter-errors>", 1)[1].split("</div></div>", 1)[0]
+    assert errors.startswith("<div>县（市、区）：选择一个有效的选项") and "county" not in errors
+
+
 def test_project_form_reads_amounts_as_the_ledger_and_the_grid_do(client_for, world):
     data = project_post_data(
         world, total_investment="8,000", fund_special_bond="５０００．００", fund_self_raised="3000万元"
